@@ -1,0 +1,63 @@
+"""Community-tourism marketplace for Lang Son and Bac Kan: the application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import config_for
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    """Build the app. `config` is an environment name, a settings class, or a dict of overrides."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    if isinstance(config, dict):
+        app.config.from_object(config_for(config.get("ENV_NAME")))
+        app.config.update(config)
+    elif isinstance(config, str) or config is None:
+        settings = config_for(config)
+        if hasattr(settings, "validate"):
+            settings.validate()
+        app.config.from_object(settings)
+    else:
+        app.config.from_object(config)
+
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(Path(app.root_path).parent / "translations")
+    )
+
+    from . import http, i18n, models  # noqa: F401  (models register their tables)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True
+    )
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from .database import configure_engine_events
+
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+    http.init_app(app)
+    _register_blueprints(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .web import register_blueprints
+
+    register_blueprints(app)

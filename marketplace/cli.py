@@ -1,0 +1,70 @@
+"""Command line: demo data, users, API tokens (`flask --app wsgi --help`)."""
+
+import click
+from flask import Flask
+
+from .models import Role
+from .services.errors import ServiceError
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(demo)
+    app.cli.add_command(users)
+    app.cli.add_command(tokens)
+
+
+@click.group(help="Demo data.")
+def demo():
+    pass
+
+
+@demo.command("seed", help="Load the demo villages, accounts, listings and departures (idempotent).")
+@click.option("--no-photos", is_flag=True, help="Skip generating listing pictures.")
+def demo_seed(no_photos: bool):
+    from .services import demo as demo_service
+
+    counts = demo_service.seed(with_photos=not no_photos)
+    click.echo(", ".join(f"{name}: +{n}" for name, n in counts.items()))
+    click.echo(f"Demo password for every account: {demo_service.DEMO_PASSWORD}")
+
+
+@click.group(help="User accounts.")
+def users():
+    pass
+
+
+@users.command("create", help="Create an account (hosts and guides: give --community).")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.TOURIST.value)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default="")
+@click.option("--community", "communities", multiple=True, help="Community slug (repeatable).")
+def users_create(email, role, password, name, communities):
+    from .services import accounts
+
+    try:
+        user = accounts.create_user(
+            email, password, name=name, role=Role(role), communities=list(communities)
+        )
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"created {user.email} ({user.role.value})")
+
+
+@click.group(help="API bearer tokens.")
+def tokens():
+    pass
+
+
+@tokens.command("create", help="Print a new bearer token for EMAIL on the last line; only its hash is stored.")
+@click.argument("email")
+@click.option("--name", default="cli")
+def tokens_create(email, name):
+    from .services import accounts
+
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    token = accounts.create_token(user, name=name)
+    click.echo(f"token for {user.email} ({user.role.value}):")
+    click.echo(token)

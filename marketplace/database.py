@@ -1,0 +1,45 @@
+"""Engine settings per database, and the write lock that keeps capacity exact on both."""
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+
+def configure_engine_events(engine: Engine) -> None:
+    """SQLite: WAL, a busy timeout and foreign keys, so concurrent writers wait instead of failing."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+def begin_write() -> None:
+    """Take the database's write lock now, before reading what we are about to change.
+
+    On SQLite, pysqlite delays BEGIN until the first write, so two requests can both read the
+    last room as free; BEGIN IMMEDIATE takes the writer lock first. On PostgreSQL callers lock
+    the rows that become less available with SELECT ... FOR UPDATE instead (see inventory).
+    """
+    if not is_sqlite():
+        return
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def ping() -> bool:
+    db.session.execute(text("SELECT 1"))
+    return True

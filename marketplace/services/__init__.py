@@ -1,0 +1,1 @@
+"""The only writers: rules, transactions and state changes live here."""

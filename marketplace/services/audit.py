@@ -1,0 +1,28 @@
+"""The audit trail: one row per state change, written in the caller's transaction."""
+
+from ..extensions import db
+from ..models import AuditEntry
+
+
+def record(
+    subject,
+    action: str,
+    *,
+    actor=None,
+    from_state=None,
+    to_state=None,
+    data: dict | None = None,
+    note: str = "",
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        subject_type=type(subject).__name__.lower(),
+        subject_id=subject.id,
+        action=action,
+        from_state=getattr(from_state, "value", from_state),
+        to_state=getattr(to_state, "value", to_state),
+        data=data or {},
+        note=note,
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,68 @@
+"""Public JSON API, version 1: bearer tokens, one error envelope, never a 500 body of HTML."""
+
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
+
+from ...extensions import csrf
+from ...models import Role
+from ...services import accounts
+from ...services.errors import ServiceError
+from ...http import error_body
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return jsonify(error_body(exc.code, exc.message, exc.field)), exc.status
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError):
+    return jsonify(error_body(exc.code, exc.message, exc.field)), exc.status
+
+
+def bearer_user():
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    return accounts.user_for_token(header.removeprefix("Bearer ").strip())
+
+
+def token_required(*roles: Role):
+    """401 without a valid token; 403 when its user's role is not in `roles` (admins pass)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            user = bearer_user()
+            if user is None:
+                raise ApiError(401, "unauthorized", _("A valid bearer token is required."))
+            if roles and user.role != Role.ADMIN and user.role not in roles:
+                raise ApiError(403, "forbidden", _("Your role may not do this."))
+            g.api_user = user
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def json_body() -> dict:
+    """The request's JSON object. Raises ApiError 400 when it is missing or malformed."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", _("The body must be a JSON object."))
+    return data
+
+
+from . import catalogue  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,132 @@
+"""Factory functions with defaults: make what a test needs, say only what matters to it."""
+
+import itertools
+from datetime import date, datetime, time, timedelta
+
+from marketplace.clock import BUSINESS_TZ, business_today
+from marketplace.extensions import db
+from marketplace.models import (
+    CancellationPolicy,
+    Community,
+    Departure,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    ListingText,
+    Role,
+    RoomType,
+)
+from marketplace.services import accounts
+
+PASSWORD = "correct-horse-1"
+_seq = itertools.count(1)
+
+
+def make_community(slug: str | None = None, **fields) -> Community:
+    n = next(_seq)
+    slug = slug or f"village-{n}"
+    community = Community(
+        slug=slug,
+        name=fields.pop("name", {"vi": f"Làng {n}", "en": f"Village {n}"}),
+        province=fields.pop("province", "Lạng Sơn"),
+        reference_prefix=fields.pop("reference_prefix", f"{chr(65 + n % 26)}{chr(65 + n // 26 % 26)}"),
+        bank_bin=fields.pop("bank_bin", "970436"),
+        bank_account_number=fields.pop("bank_account_number", "0011004455667"),
+        bank_account_name=fields.pop("bank_account_name", "HTX DU LICH"),
+        **fields,
+    )
+    db.session.add(community)
+    db.session.commit()
+    return community
+
+
+def make_user(
+    role: Role = Role.TOURIST,
+    email: str | None = None,
+    community: Community | None = None,
+    password: str = PASSWORD,
+    **fields,
+):
+    email = email or f"{role.value}{next(_seq)}@example.test"
+    return accounts.create_user(
+        email,
+        password,
+        role=role,
+        communities=[community.slug] if community else [],
+        **fields,
+    )
+
+
+def make_listing(
+    kind: ListingKind = ListingKind.STAY,
+    *,
+    community: Community | None = None,
+    host=None,
+    status: ListingStatus = ListingStatus.PUBLISHED,
+    units: int = 1,
+    max_guests: int = 2,
+    nightly_price: int = 500_000,
+    min_nights: int = 1,
+    title: str | None = None,
+    payment_methods=("stripe", "vietqr", "pay_at_arrival"),
+    policy: CancellationPolicy = CancellationPolicy.MODERATE,
+) -> Listing:
+    community = community or make_community()
+    host = host or make_user(Role.HOST, community=community)
+    n = next(_seq)
+    listing = Listing(
+        key=f"listing-{n}",
+        community=community,
+        host=host,
+        kind=kind,
+        status=status,
+        payment_methods=list(payment_methods),
+        cancellation_policy=policy,
+        duration_minutes=240 if kind == ListingKind.TOUR else None,
+    )
+    listing.texts.append(ListingText(locale="vi", title=title or f"Nhà {n}"))
+    listing.texts.append(ListingText(locale="en", title=title or f"House {n}"))
+    if kind == ListingKind.STAY:
+        listing.room_types.append(
+            RoomType(
+                key="room",
+                name={"vi": "Phòng đôi", "en": "Double room"},
+                units=units,
+                max_guests=max_guests,
+                nightly_price=nightly_price,
+                min_nights=min_nights,
+            )
+        )
+    db.session.add(listing)
+    db.session.commit()
+    return listing
+
+
+def make_departure(
+    listing: Listing | None = None,
+    *,
+    day: date | None = None,
+    capacity: int = 10,
+    price_per_person: int = 300_000,
+    guide=None,
+) -> Departure:
+    listing = listing or make_listing(ListingKind.TOUR)
+    day = day or business_today() + timedelta(days=7)
+    departure = Departure(
+        listing=listing,
+        starts_at=datetime.combine(day, time(7, 30), tzinfo=BUSINESS_TZ),
+        capacity=capacity,
+        price_per_person=price_per_person,
+        guide=guide,
+    )
+    db.session.add(departure)
+    db.session.commit()
+    return departure
+
+
+def login(client, user, password: str = PASSWORD):
+    response = client.post(
+        "/account/login", data={"email": user.email, "password": password}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
