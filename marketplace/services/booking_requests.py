@@ -1,0 +1,205 @@
+"""Reading a booking request (API JSON or the booking form) into checked values.
+
+Every problem names its field, e.g. `items[0].check_out` or `guests[1].nationality`.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from babel import Locale
+from flask_babel import gettext as _
+
+from ..clock import business_today
+from ..models import Departure, RoomType
+from .accounts import normalize_email
+from .errors import ServiceError
+
+MAX_NIGHTS = 30
+MAX_QUANTITY = 50
+PHONE_RE = re.compile(r"^\+?[0-9 ().-]{8,20}$")
+COUNTRY_CODES = frozenset(
+    code for code in Locale("en").territories if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN", "QO")
+)
+
+
+@dataclass
+class StayRequest:
+    room_type_id: int
+    check_in: date
+    check_out: date
+    rooms: int
+    guests: int
+
+
+@dataclass
+class TourRequest:
+    departure_id: int
+    participants: int
+
+
+@dataclass
+class Contact:
+    name: str
+    email: str
+    phone: str
+
+
+@dataclass
+class GuestDetails:
+    full_name: str
+    nationality: str
+    date_of_birth: date | None
+    passport_number: str | None
+
+
+def invalid(message: str, field: str, code: str = "invalid") -> ServiceError:
+    return ServiceError(message, code, field)
+
+
+def parse_date(value, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise invalid(_("Enter a date as YYYY-MM-DD."), field, "invalid_date") from None
+
+
+def parse_int(value, field: str, minimum: int = 1, maximum: int = MAX_QUANTITY) -> int:
+    if isinstance(value, bool):
+        raise invalid(_("Enter a whole number."), field)
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        raise invalid(_("Enter a whole number."), field) from None
+    if number < minimum:
+        raise invalid(_("Enter at least %(n)d.", n=minimum), field)
+    if number > maximum:
+        raise invalid(_("Enter at most %(n)d.", n=maximum), field)
+    return number
+
+
+def check_stay_dates(check_in: date, check_out: date, prefix: str, today: date) -> None:
+    """Raises ServiceError for a past check-in, a check-out not after it, or over 30 nights."""
+    if check_in < today:
+        raise invalid(_("The arrival date is in the past."), f"{prefix}check_in", "past_date")
+    if check_out <= check_in:
+        raise invalid(_("Check-out must be after check-in."), f"{prefix}check_out", "invalid_range")
+    if (check_out - check_in).days > MAX_NIGHTS:
+        raise invalid(
+            _("At most %(n)d nights per booking.", n=MAX_NIGHTS), f"{prefix}check_out", "too_long"
+        )
+
+
+def parse_item(raw, index: int, today: date) -> StayRequest | TourRequest:
+    prefix = f"items[{index}]."
+    if not isinstance(raw, dict):
+        raise invalid(_("Each item must be an object."), f"items[{index}]")
+    if raw.get("room_type_id") is not None:
+        stay = StayRequest(
+            room_type_id=parse_int(raw["room_type_id"], f"{prefix}room_type_id", maximum=2**31),
+            check_in=parse_date(raw.get("check_in"), f"{prefix}check_in"),
+            check_out=parse_date(raw.get("check_out"), f"{prefix}check_out"),
+            rooms=parse_int(raw.get("rooms", 1), f"{prefix}rooms"),
+            guests=parse_int(raw.get("guests", 1), f"{prefix}guests"),
+        )
+        check_stay_dates(stay.check_in, stay.check_out, prefix, today)
+        return stay
+    if raw.get("departure_id") is not None:
+        return TourRequest(
+            departure_id=parse_int(raw["departure_id"], f"{prefix}departure_id", maximum=2**31),
+            participants=parse_int(raw.get("participants", 1), f"{prefix}participants"),
+        )
+    raise invalid(_("Choose a room type or a departure."), f"items[{index}]")
+
+
+def parse_items(raw_items, today: date | None = None) -> list[StayRequest | TourRequest]:
+    today = today or business_today()
+    if not isinstance(raw_items, list) or not raw_items:
+        raise invalid(_("Add at least one room or tour."), "items")
+    if len(raw_items) > 10:
+        raise invalid(_("At most %(n)d items per booking.", n=10), "items")
+    return [parse_item(raw, i, today) for i, raw in enumerate(raw_items)]
+
+
+def parse_contact(raw) -> Contact:
+    if not isinstance(raw, dict):
+        raise invalid(_("Contact details are required."), "contact")
+    name = str(raw.get("name") or "").strip()
+    if not name or len(name) > 120:
+        raise invalid(_("Enter your name."), "contact.name")
+    try:
+        email = normalize_email(str(raw.get("email") or ""))
+    except ServiceError as exc:
+        raise invalid(exc.message, "contact.email", "invalid_email") from None
+    phone = str(raw.get("phone") or "").strip()
+    if not PHONE_RE.match(phone) or sum(ch.isdigit() for ch in phone) < 8:
+        raise invalid(_("Enter a phone number we can call, e.g. +84 912 345 678."), "contact.phone")
+    return Contact(name=name, email=email, phone=phone)
+
+
+def parse_guest(raw, index: int) -> GuestDetails:
+    prefix = f"guests[{index}]."
+    if not isinstance(raw, dict):
+        raise invalid(_("Each guest must be an object."), f"guests[{index}]")
+    full_name = str(raw.get("full_name") or "").strip()
+    if not full_name or len(full_name) > 120:
+        raise invalid(_("Enter the guest's full name."), f"{prefix}full_name")
+    nationality = str(raw.get("nationality") or "").strip().upper()
+    if nationality not in COUNTRY_CODES:
+        raise invalid(
+            _("Choose a country (ISO code such as VN, KR, FR)."), f"{prefix}nationality"
+        )
+    dob = raw.get("date_of_birth")
+    date_of_birth = parse_date(dob, f"{prefix}date_of_birth") if dob else None
+    if date_of_birth and not (date(1900, 1, 1) <= date_of_birth <= business_today()):
+        raise invalid(_("Enter a real date of birth."), f"{prefix}date_of_birth")
+    passport = str(raw.get("passport_number") or "").strip().upper() or None
+    if nationality != "VN":
+        if not passport:
+            raise invalid(
+                _("Foreign guests need a passport number: the host registers the stay with the police."),
+                f"{prefix}passport_number",
+            )
+        if not re.fullmatch(r"[A-Z0-9<-]{5,20}", passport):
+            raise invalid(_("Enter the passport number as printed."), f"{prefix}passport_number")
+        if date_of_birth is None:
+            raise invalid(_("Enter the guest's date of birth."), f"{prefix}date_of_birth")
+    return GuestDetails(full_name, nationality, date_of_birth, passport)
+
+
+def parse_guests(raw_guests) -> list[GuestDetails]:
+    if raw_guests in (None, []):
+        return []
+    if not isinstance(raw_guests, list) or len(raw_guests) > 60:
+        raise invalid(_("Guests must be a list."), "guests")
+    return [parse_guest(raw, i) for i, raw in enumerate(raw_guests)]
+
+
+def check_room_capacity(stay: StayRequest, room_type: RoomType, index: int) -> None:
+    prefix = f"items[{index}]."
+    if stay.guests > stay.rooms * room_type.max_guests:
+        raise invalid(
+            _("%(rooms)d room(s) sleep at most %(n)d guests.", rooms=stay.rooms, n=stay.rooms * room_type.max_guests),
+            f"{prefix}guests",
+            "too_many_guests",
+        )
+    if stay.check_out.toordinal() - stay.check_in.toordinal() < room_type.min_nights:
+        raise invalid(
+            _("This room needs at least %(n)d nights.", n=room_type.min_nights),
+            f"{prefix}check_out",
+            "min_nights",
+        )
+
+
+def check_departure_open(departure: Departure, index: int, today: date) -> None:
+    from ..clock import to_business_time
+    from ..models import DepartureStatus
+
+    if departure.status == DepartureStatus.CANCELLED:
+        raise ServiceError(
+            _("This departure is cancelled."), "departure_cancelled", f"items[{index}].departure_id", 409
+        )
+    if to_business_time(departure.starts_at).date() < today:
+        raise invalid(_("This departure has already left."), f"items[{index}].departure_id", "past_date")

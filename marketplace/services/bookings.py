@@ -1,0 +1,398 @@
+"""Bookings: placing a hold under a lock, and every later change of state through one function.
+
+Capacity rule (the only place inventory is taken): lock what becomes less available, late, once
+per transaction, in a fixed order; then count and write. Freeing needs no lock.
+"""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..clock import business_today, to_business_time, utcnow
+from ..database import begin_write
+from ..extensions import db
+from ..models import (
+    BOOKING_TRANSITIONS,
+    FOREVER,
+    Booking,
+    BookingItem,
+    BookingNight,
+    BookingStatus,
+    Departure,
+    Guest,
+    IdempotencyKey,
+    Listing,
+    ListingStatus,
+    RoomType,
+)
+from . import audit, availability, booking_requests, pricing
+from .booking_requests import Contact, GuestDetails, StayRequest, TourRequest
+from .cancellation import refund_percent
+from .errors import Conflict, NotFound, ServiceError
+from .references import new_reference
+
+
+def sold_out(field: str | None = None) -> Conflict:
+    return Conflict(_("Sorry, this is no longer available for your dates."), "sold_out", field)
+
+
+def find_by_idempotency(scope: str, key: str) -> Booking | None:
+    row = db.session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
+    )
+    return db.session.get(Booking, row.booking_id) if row and row.booking_id else None
+
+
+def place_booking(
+    items: list[StayRequest | TourRequest],
+    contact: Contact,
+    guests: list[GuestDetails] = (),
+    *,
+    tourist=None,
+    locale: str = "vi",
+    special_requests: str = "",
+    idempotency: tuple[str, str] | None = None,
+    now: datetime | None = None,
+) -> tuple[Booking, bool]:
+    """Hold everything asked for, all or nothing; returns (booking, created).
+
+    A retry with the same idempotency (scope, key) returns the first booking and False.
+    Raises ServiceError (400, naming the field), NotFound, or Conflict `sold_out` (nothing held).
+    """
+    now = now or utcnow()
+    if idempotency:
+        existing = find_by_idempotency(*idempotency)
+        if existing:
+            return existing, False
+    today = business_today(now)
+    room_types, departures = _load_targets(items, today)
+
+    begin_write()
+    _lock(RoomType, sorted(room_types))
+    _lock(Departure, sorted(departures))
+    _check_capacity(items, room_types, departures, now)
+
+    hold_until = now + timedelta(minutes=current_app.config["HOLD_MINUTES"])
+    first_listing = _listing_of(items[0], room_types, departures)
+    booking = Booking(
+        reference=new_reference(first_listing.community.reference_prefix),
+        community_id=first_listing.community_id,
+        tourist_id=getattr(tourist, "id", None),
+        contact_name=contact.name,
+        contact_email=contact.email,
+        contact_phone=contact.phone,
+        locale=locale,
+        status=BookingStatus.PENDING_PAYMENT,
+        hold_expires_at=hold_until,
+        special_requests=(special_requests or "")[:2000],
+        total=0,
+    )
+    db.session.add(booking)
+    for request in items:
+        booking.items.append(_make_item(request, room_types, departures, hold_until))
+    booking.total = sum(item.subtotal for item in booking.items)
+    for guest in guests:
+        booking.guests.append(
+            Guest(
+                full_name=guest.full_name,
+                nationality=guest.nationality,
+                date_of_birth=guest.date_of_birth,
+                passport_number=guest.passport_number,
+            )
+        )
+    db.session.flush()
+    if idempotency:
+        db.session.add(IdempotencyKey(scope=idempotency[0], key=idempotency[1], booking_id=booking.id))
+    audit.record(booking, "placed", actor=tourist, to_state=booking.status, data={"total": booking.total})
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # the same idempotency key won a race in another request: answer with its booking
+        db.session.rollback()
+        if idempotency and (existing := find_by_idempotency(*idempotency)):
+            return existing, False
+        raise
+    _after_commit(booking, "received")
+    return booking, True
+
+
+def _load_targets(items, today):
+    room_type_ids = [i.room_type_id for i in items if isinstance(i, StayRequest)]
+    departure_ids = [i.departure_id for i in items if isinstance(i, TourRequest)]
+    room_types = {
+        rt.id: rt
+        for rt in db.session.scalars(select(RoomType).where(RoomType.id.in_(room_type_ids)))
+    } if room_type_ids else {}
+    departures = {
+        d.id: d for d in db.session.scalars(select(Departure).where(Departure.id.in_(departure_ids)))
+    } if departure_ids else {}
+    for index, request in enumerate(items):
+        if isinstance(request, StayRequest):
+            room_type = room_types.get(request.room_type_id)
+            if room_type is None or room_type.listing.status != ListingStatus.PUBLISHED:
+                raise NotFound(_("This room is not for sale."), "not_found", f"items[{index}].room_type_id")
+            booking_requests.check_room_capacity(request, room_type, index)
+        else:
+            departure = departures.get(request.departure_id)
+            if departure is None or departure.listing.status != ListingStatus.PUBLISHED:
+                raise NotFound(_("This departure is not for sale."), "not_found", f"items[{index}].departure_id")
+            booking_requests.check_departure_open(departure, index, today)
+    return room_types, departures
+
+
+def _lock(model, ids: list[int]) -> None:
+    """PostgreSQL: row locks in id order (no deadlocks). SQLite: begin_write() already serialises."""
+    if ids and db.engine.dialect.name != "sqlite":
+        db.session.execute(
+            select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update()
+        ).all()
+
+
+def _check_capacity(items, room_types, departures, now) -> None:
+    """Raises Conflict sold_out when the items together need more than is free."""
+    wanted_rooms: dict[tuple[int, object], int] = defaultdict(int)
+    first, last = None, None
+    for request in items:
+        if isinstance(request, StayRequest):
+            for night in pricing.nights(request.check_in, request.check_out):
+                wanted_rooms[(request.room_type_id, night)] += request.rooms
+                first = night if first is None or night < first else first
+                last = night if last is None or night > last else last
+    if wanted_rooms:
+        free = availability.free_units_by_night(room_types.values(), first, last, now)
+        for (rt_id, night), rooms in wanted_rooms.items():
+            if free[rt_id][night] < rooms:
+                index = next(
+                    i for i, r in enumerate(items)
+                    if isinstance(r, StayRequest) and r.room_type_id == rt_id
+                )
+                raise sold_out(f"items[{index}].rooms")
+    wanted_seats: dict[int, int] = defaultdict(int)
+    for request in items:
+        if isinstance(request, TourRequest):
+            wanted_seats[request.departure_id] += request.participants
+    if wanted_seats:
+        left = availability.seats_left(departures.values(), now)
+        for departure_id, seats in wanted_seats.items():
+            if left[departure_id] < seats:
+                index = next(
+                    i for i, r in enumerate(items)
+                    if isinstance(r, TourRequest) and r.departure_id == departure_id
+                )
+                raise sold_out(f"items[{index}].participants")
+
+
+def _listing_of(request, room_types, departures) -> Listing:
+    if isinstance(request, StayRequest):
+        return room_types[request.room_type_id].listing
+    return departures[request.departure_id].listing
+
+
+def _make_item(request, room_types, departures, hold_until) -> BookingItem:
+    listing = _listing_of(request, room_types, departures)
+    if isinstance(request, StayRequest):
+        room_type = room_types[request.room_type_id]
+        quote = pricing.quote_stay(room_type, request.check_in, request.check_out, request.rooms)
+        item = BookingItem(
+            listing=listing,
+            host_id=listing.host_id,
+            room_type=room_type,
+            check_in=request.check_in,
+            check_out=request.check_out,
+            quantity=request.rooms,
+            guests=request.guests,
+            price_lines=quote.lines,
+            subtotal=quote.total,
+            claimed_until=hold_until,
+        )
+        for night in pricing.nights(request.check_in, request.check_out):
+            item.nights.append(
+                BookingNight(
+                    room_type_id=room_type.id, night=night, rooms=request.rooms, claimed_until=hold_until
+                )
+            )
+        return item
+    departure = departures[request.departure_id]
+    quote = pricing.quote_tour(departure, request.participants)
+    day = to_business_time(departure.starts_at).date()
+    return BookingItem(
+        listing=listing,
+        host_id=listing.host_id,
+        departure=departure,
+        check_in=day,
+        check_out=day,
+        quantity=request.participants,
+        guests=request.participants,
+        price_lines=quote.lines,
+        subtotal=quote.total,
+        claimed_until=hold_until,
+    )
+
+
+# --- state changes ---------------------------------------------------------------------------
+
+
+def _set_claims(booking: Booking, until: datetime) -> None:
+    for item in booking.items:
+        item.claimed_until = until
+        for night in item.nights:
+            night.claimed_until = until
+
+
+def transition(
+    booking: Booking, to: BookingStatus, *, actor=None, reason: str = "", now: datetime | None = None
+) -> bool:
+    """Move `booking` to `to` within the caller's transaction; returns False for a repeat.
+
+    Moving to the state it is already in is a logged no-op. Raises Conflict `illegal_transition`.
+    """
+    now = now or utcnow()
+    current = booking.status
+    if current == to:
+        audit.record(booking, "repeat_ignored", actor=actor, from_state=current, to_state=to)
+        return False
+    if to not in BOOKING_TRANSITIONS[current]:
+        raise Conflict(
+            _("A booking that is %(state)s cannot become %(to)s.", state=current.value, to=to.value),
+            "illegal_transition",
+        )
+    if to == BookingStatus.CONFIRMED:
+        if current == BookingStatus.EXPIRED or not booking.is_holding(now):
+            _reclaim(booking, now)
+        _set_claims(booking, FOREVER)
+        booking.confirmed_at = now
+        from . import tickets
+
+        tickets.issue_for_booking(booking, now=now)
+    elif to == BookingStatus.CANCELLED:
+        _set_claims(booking, now)
+        booking.cancelled_at = now
+        booking.cancel_reason = reason
+        booking.cancelled_by_id = getattr(actor, "id", None)
+        from . import tickets
+
+        tickets.void_for_booking(booking)
+    elif to == BookingStatus.EXPIRED:
+        _set_claims(booking, min(booking.hold_expires_at or now, now))
+    booking.status = to
+    audit.record(booking, "status", actor=actor, from_state=current, to_state=to, note=reason)
+    return True
+
+
+def _reclaim(booking: Booking, now: datetime) -> None:
+    """Take the inventory again for a hold that lapsed (a late payment). Raises sold_out."""
+    room_types = {i.room_type.id: i.room_type for i in booking.items if i.room_type_id}
+    departures = {i.departure.id: i.departure for i in booking.items if i.departure_id}
+    begin_write()
+    _lock(RoomType, sorted(room_types))
+    _lock(Departure, sorted(departures))
+    _set_claims(booking, now)  # our own lapsed claims must not count against us
+    db.session.flush()
+    requests = [
+        StayRequest(i.room_type_id, i.check_in, i.check_out, i.quantity, i.guests)
+        if i.room_type_id
+        else TourRequest(i.departure_id, i.quantity)
+        for i in booking.items
+    ]
+    _check_capacity(requests, room_types, departures, now)
+
+
+def confirm(booking: Booking, *, actor=None, now: datetime | None = None) -> bool:
+    """Confirm (paid, or accepted for pay at arrival) and commit; a repeat is a logged no-op.
+
+    Raises Conflict `sold_out` when a lapsed hold's inventory has gone, `illegal_transition`.
+    """
+    changed = transition(booking, BookingStatus.CONFIRMED, actor=actor, now=now)
+    db.session.commit()
+    if changed:
+        _after_commit(booking, "confirmed")
+    return changed
+
+
+def refund_due(booking: Booking, paid: int, *, by_host: bool = False, now: datetime | None = None) -> int:
+    """What the policy gives back of `paid` VND when cancelling now; all of it when the host cancels."""
+    if paid <= 0:
+        return 0
+    if by_host:
+        return paid
+    today = business_today(now)
+    total = booking.total or 1
+    due = 0
+    for item in booking.items:
+        percent = refund_percent(item.listing.cancellation_policy, item.check_in, today)
+        # each item's share of what was paid, at its own listing's policy
+        due += item.subtotal * paid * percent // (total * 100)
+    return min(due, paid)
+
+
+def amount_paid(booking: Booking) -> int:
+    from ..models import PaymentStatus
+
+    return sum(
+        p.amount - p.amount_refunded for p in booking.payments if p.status == PaymentStatus.SUCCEEDED
+    )
+
+
+def cancel(
+    booking: Booking, *, actor=None, reason: str = "", by_host: bool = False, now: datetime | None = None
+) -> int:
+    """Cancel, free the inventory at once, fix the refund due, commit; returns the refund amount.
+
+    Raises Conflict `not_cancellable` when the booking is past cancelling.
+    """
+    now = now or utcnow()
+    if BookingStatus.CANCELLED not in BOOKING_TRANSITIONS[booking.status]:
+        raise Conflict(_("This booking can no longer be cancelled."), "not_cancellable")
+    booking.refund_amount = refund_due(booking, amount_paid(booking), by_host=by_host, now=now)
+    transition(booking, BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
+    db.session.commit()
+    _after_commit(booking, "cancelled")
+    return booking.refund_amount
+
+
+def expire_holds(now: datetime | None = None) -> int:
+    """Mark lapsed holds as expired (their inventory is already free); returns how many."""
+    now = now or utcnow()
+    lapsed = db.session.scalars(
+        select(Booking).where(
+            Booking.status == BookingStatus.PENDING_PAYMENT, Booking.hold_expires_at <= now
+        )
+    ).all()
+    for booking in lapsed:
+        transition(booking, BookingStatus.EXPIRED, now=now)
+    db.session.commit()
+    return len(lapsed)
+
+
+def get_by_reference(reference: str) -> Booking:
+    booking = db.session.scalar(select(Booking).where(Booking.reference == (reference or "").upper()))
+    if booking is None:
+        raise NotFound(_("No booking with this reference."), "not_found")
+    return booking
+
+
+def _after_commit(booking: Booking, event: str) -> None:
+    """Tell the tourist and the hosts; a mail failure never undoes the booking."""
+    from . import notifications
+
+    try:
+        notifications.booking_event(booking, event)
+    except Exception:  # noqa: BLE001  (mail is best effort; the booking stands)
+        current_app.logger.exception("notification failed for %s", booking.reference)
+
+
+__all__ = [
+    "ServiceError",
+    "amount_paid",
+    "cancel",
+    "confirm",
+    "expire_holds",
+    "get_by_reference",
+    "place_booking",
+    "refund_due",
+    "transition",
+]
