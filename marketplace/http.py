@@ -5,9 +5,10 @@ import logging
 import time
 import uuid
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from .clock import to_business_time
@@ -48,6 +49,29 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
     if field:
         error["field"] = field
     return {"error": error}
+
+
+#: (endpoint, label, who sees it): a link shows once its endpoint exists and the user may use it
+NAV = [
+    ("trips.index", _l("My trips"), {"tourist", "host", "guide", "coop", "admin"}),
+    ("host.dashboard", _l("Host"), {"host", "coop", "admin"}),
+    ("checkin.scanner", _l("Check-in"), {"guide", "host", "coop", "admin"}),
+    ("admin.dashboard", _l("Cooperative"), {"coop", "admin"}),
+]
+
+
+def nav_links() -> list[tuple[str, str]]:
+    from flask import current_app
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return []
+    role = current_user.role.value
+    return [
+        (url_for(endpoint), str(label))
+        for endpoint, label, roles in NAV
+        if role in roles and endpoint in current_app.view_functions
+    ]
 
 
 def init_app(app: Flask) -> None:
@@ -118,6 +142,10 @@ def init_app(app: Flask) -> None:
     @app.template_filter("dict_without")
     def _dict_without(args, key: str) -> dict:
         return {k: v for k, v in args.items() if k != key}
+
+    @app.context_processor
+    def _navigation():
+        return {"nav_links": nav_links}
 
     @app.context_processor
     def _template_helpers():

@@ -22,10 +22,10 @@ POLICIES: dict[CancellationPolicy, PolicyRule] = {
         1, 100, 0, _l("Full refund if you cancel at least 1 day before arrival; no refund after.")
     ),
     CancellationPolicy.MODERATE: PolicyRule(
-        5, 100, 50, _l("Full refund up to 5 days before arrival; 50% after that.")
+        5, 100, 50, _l("Full refund up to 5 days before arrival; half refunded after that.")
     ),
     CancellationPolicy.STRICT: PolicyRule(
-        7, 50, 0, _l("50% refund up to 7 days before arrival; no refund after that.")
+        7, 50, 0, _l("Half refunded up to 7 days before arrival; no refund after that.")
     ),
 }
 

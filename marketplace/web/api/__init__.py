@@ -65,4 +65,10 @@ def json_body() -> dict:
     return data
 
 
-from . import catalogue  # noqa: E402,F401  (routes register on bp)
+def load_views() -> None:
+    """Import the API modules present; each registers its routes on `bp`."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
