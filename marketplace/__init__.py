@@ -36,7 +36,11 @@ def create_app(config=None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(app.root_path + "/../migrations"),
+        render_as_batch=True,
+        compare_type=True,
     )
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -18,7 +18,9 @@ def demo():
     pass
 
 
-@demo.command("seed", help="Load the demo villages, accounts, listings and departures (idempotent).")
+@demo.command(
+    "seed", help="Load the demo villages, accounts, listings and departures (idempotent)."
+)
 @click.option("--no-photos", is_flag=True, help="Skip generating listing pictures.")
 def demo_seed(no_photos: bool):
     from .services import demo as demo_service
@@ -56,7 +58,9 @@ def tokens():
     pass
 
 
-@tokens.command("create", help="Print a new bearer token for EMAIL on the last line; only its hash is stored.")
+@tokens.command(
+    "create", help="Print a new bearer token for EMAIL on the last line; only its hash is stored."
+)
 @click.argument("email")
 @click.option("--name", default="cli")
 def tokens_create(email, name):

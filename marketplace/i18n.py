@@ -24,9 +24,10 @@ def select_locale() -> str:
         return remembered
     if current_user and current_user.is_authenticated and current_user.locale in supported():
         return current_user.locale
-    return request.accept_languages.best_match(supported()) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return (
+        request.accept_languages.best_match(supported())
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def localized(texts: dict | None, locale: str) -> str:

@@ -53,9 +53,7 @@ class FreshContextClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
-    settings = {
-        key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()
-    }
+    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     settings.update(
         ENV_NAME="test",
         SQLALCHEMY_DATABASE_URI=database_url,
@@ -107,7 +105,6 @@ def runner(app):
 def outbox(app):
     """The folder where development mail is written."""
     return app.config["MAIL_OUTBOX"]
-
 
 
 def pytest_collection_modifyitems(config, items):

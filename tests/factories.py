@@ -29,7 +29,9 @@ def make_community(slug: str | None = None, **fields) -> Community:
         slug=slug,
         name=fields.pop("name", {"vi": f"Làng {n}", "en": f"Village {n}"}),
         province=fields.pop("province", "Lạng Sơn"),
-        reference_prefix=fields.pop("reference_prefix", f"{chr(65 + n % 26)}{chr(65 + n // 26 % 26)}"),
+        reference_prefix=fields.pop(
+            "reference_prefix", f"{chr(65 + n % 26)}{chr(65 + n // 26 % 26)}"
+        ),
         bank_bin=fields.pop("bank_bin", "970436"),
         bank_account_number=fields.pop("bank_account_number", "0011004455667"),
         bank_account_name=fields.pop("bank_account_name", "HTX DU LICH"),
@@ -125,8 +127,6 @@ def make_departure(
 
 
 def login(client, user, password: str = PASSWORD):
-    response = client.post(
-        "/account/login", data={"email": user.email, "password": password}
-    )
+    response = client.post("/account/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response

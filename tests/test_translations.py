@@ -14,8 +14,19 @@ LANGUAGES = ["vi", "en"]
 def source_ids(tmp_path_factory):
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-         "-o", str(pot), str(ROOT)]
+        [
+            "pybabel",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ]
     )
     with pot.open("rb") as f:
         catalog = read_po(f)
@@ -29,8 +40,14 @@ def test_catalog_is_complete_and_current(lang, source_ids):
         catalog = read_po(f)
     messages = {m.id: m for m in catalog if m.id}
     missing = sorted(str(i) for i in source_ids - messages.keys())
-    assert not missing, f"{lang}: strings not in the catalog (run `make translations-update`): {missing[:10]}"
-    untranslated = [str(m.id) for m in messages.values() if not m.string or (isinstance(m.string, tuple) and not all(m.string))]
+    assert not missing, (
+        f"{lang}: strings not in the catalog (run `make translations-update`): {missing[:10]}"
+    )
+    untranslated = [
+        str(m.id)
+        for m in messages.values()
+        if not m.string or (isinstance(m.string, tuple) and not all(m.string))
+    ]
     assert not untranslated, f"{lang}: untranslated: {untranslated[:10]}"
     fuzzy = [str(m.id) for m in messages.values() if m.fuzzy]
     assert not fuzzy, f"{lang}: fuzzy: {fuzzy[:10]}"

@@ -104,7 +104,10 @@ class Booking(db.Model):
     community = relationship("Community")
     tourist = relationship("User", foreign_keys=[tourist_id])
     items = relationship(
-        "BookingItem", back_populates="booking", cascade="all, delete-orphan", order_by="BookingItem.id"
+        "BookingItem",
+        back_populates="booking",
+        cascade="all, delete-orphan",
+        order_by="BookingItem.id",
     )
     guests = relationship("Guest", back_populates="booking", cascade="all, delete-orphan")
     payments = relationship("Payment", back_populates="booking", order_by="Payment.id")
@@ -122,9 +125,7 @@ class BookingItem(db.Model):
     """One thing bought: some rooms of a room type for some nights, or seats on a departure."""
 
     __table_args__ = (
-        CheckConstraint(
-            "(room_type_id IS NULL) <> (departure_id IS NULL)", name="stay_or_tour"
-        ),
+        CheckConstraint("(room_type_id IS NULL) <> (departure_id IS NULL)", name="stay_or_tour"),
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         CheckConstraint("guests >= 1", name="guests_positive"),
         CheckConstraint("subtotal >= 0", name="subtotal_non_negative"),
@@ -132,7 +133,9 @@ class BookingItem(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"), index=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), index=True
+    )
     listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id"), index=True)
     #: the listing's host when booked: each provider of a trip keeps its own item
     host_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -181,7 +184,9 @@ class BookingNight(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("booking_item.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("booking_item.id", ondelete="CASCADE"), index=True
+    )
     room_type_id: Mapped[int] = mapped_column(ForeignKey("room_type.id"))
     night: Mapped[date]
     rooms: Mapped[int]
@@ -194,7 +199,9 @@ class Guest(db.Model):
     """A person in the party, as the host must register foreign guests with the police."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"), index=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("booking.id", ondelete="CASCADE"), index=True
+    )
     full_name: Mapped[str] = mapped_column(String(120))
     #: ISO 3166-1 alpha-2
     nationality: Mapped[str] = mapped_column(String(2))

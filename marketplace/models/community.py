@@ -14,9 +14,7 @@ class Community(db.Model):
     __table_args__ = (
         CheckConstraint("commission_rate_bp BETWEEN 0 AND 10000", name="commission_rate"),
         CheckConstraint("community_fund_rate_bp BETWEEN 0 AND 10000", name="fund_rate"),
-        CheckConstraint(
-            "commission_rate_bp + community_fund_rate_bp <= 10000", name="rates_sum"
-        ),
+        CheckConstraint("commission_rate_bp + community_fund_rate_bp <= 10000", name="rates_sum"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

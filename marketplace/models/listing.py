@@ -133,7 +133,9 @@ class ListingText(db.Model):
 
 class ListingPhoto(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id", ondelete="CASCADE"), index=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listing.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     #: file stem under the upload folder; renditions are `{stem}-{width}.jpg`
     stem: Mapped[str] = mapped_column(String(64), unique=True)
@@ -157,7 +159,9 @@ class RoomType(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id", ondelete="CASCADE"), index=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listing.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(String(40), default="")
     #: {lang: text}
     name: Mapped[dict] = mapped_column(JSON)
@@ -194,7 +198,9 @@ class PriceRule(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id", ondelete="CASCADE"), index=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listing.id", ondelete="CASCADE"), index=True
+    )
     #: None: every room type of the listing
     room_type_id: Mapped[int | None] = mapped_column(ForeignKey("room_type.id", ondelete="CASCADE"))
     kind: Mapped[PriceRuleKind] = mapped_column(str_enum(PriceRuleKind, "price_rule_kind"))

@@ -73,7 +73,9 @@ class User(UserMixin, db.Model):
         """Admins everywhere; cooperative staff, hosts and guides in their own communities."""
         if self.role == Role.ADMIN:
             return True
-        return self.role in (Role.COOP, Role.HOST, Role.GUIDE) and community_id in self.community_ids
+        return (
+            self.role in (Role.COOP, Role.HOST, Role.GUIDE) and community_id in self.community_ids
+        )
 
     def manages(self, community_id: int) -> bool:
         """May approve listings and see the figures of that community."""

@@ -83,7 +83,9 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None or not user.active:
         # spend the same time as a real check so timing does not reveal who has an account
-        check_password_hash(generate_password_hash("x", method="pbkdf2:sha256:1000"), password or "")
+        check_password_hash(
+            generate_password_hash("x", method="pbkdf2:sha256:1000"), password or ""
+        )
         return None
     if not check_password_hash(user.password_hash, password or ""):
         return None

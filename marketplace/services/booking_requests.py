@@ -19,7 +19,9 @@ MAX_NIGHTS = 30
 MAX_QUANTITY = 50
 PHONE_RE = re.compile(r"^\+?[0-9 ().-]{8,20}$")
 COUNTRY_CODES = frozenset(
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN", "QO")
+    code
+    for code in Locale("en").territories
+    if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN", "QO")
 )
 
 
@@ -148,9 +150,7 @@ def parse_guest(raw, index: int) -> GuestDetails:
         raise invalid(_("Enter the guest's full name."), f"{prefix}full_name")
     nationality = str(raw.get("nationality") or "").strip().upper()
     if nationality not in COUNTRY_CODES:
-        raise invalid(
-            _("Choose a country (ISO code such as VN, KR, FR)."), f"{prefix}nationality"
-        )
+        raise invalid(_("Choose a country (ISO code such as VN, KR, FR)."), f"{prefix}nationality")
     dob = raw.get("date_of_birth")
     date_of_birth = parse_date(dob, f"{prefix}date_of_birth") if dob else None
     if date_of_birth and not (date(1900, 1, 1) <= date_of_birth <= business_today()):
@@ -159,7 +159,9 @@ def parse_guest(raw, index: int) -> GuestDetails:
     if nationality != "VN":
         if not passport:
             raise invalid(
-                _("Foreign guests need a passport number: the host registers the stay with the police."),
+                _(
+                    "Foreign guests need a passport number: the host registers the stay with the police."
+                ),
                 f"{prefix}passport_number",
             )
         if not re.fullmatch(r"[A-Z0-9<-]{5,20}", passport):
@@ -181,7 +183,11 @@ def check_room_capacity(stay: StayRequest, room_type: RoomType, index: int) -> N
     prefix = f"items[{index}]."
     if stay.guests > stay.rooms * room_type.max_guests:
         raise invalid(
-            _("%(rooms)d room(s) sleep at most %(n)d guests.", rooms=stay.rooms, n=stay.rooms * room_type.max_guests),
+            _(
+                "%(rooms)d room(s) sleep at most %(n)d guests.",
+                rooms=stay.rooms,
+                n=stay.rooms * room_type.max_guests,
+            ),
             f"{prefix}guests",
             "too_many_guests",
         )
@@ -199,7 +205,12 @@ def check_departure_open(departure: Departure, index: int, today: date) -> None:
 
     if departure.status == DepartureStatus.CANCELLED:
         raise ServiceError(
-            _("This departure is cancelled."), "departure_cancelled", f"items[{index}].departure_id", 409
+            _("This departure is cancelled."),
+            "departure_cancelled",
+            f"items[{index}].departure_id",
+            409,
         )
     if to_business_time(departure.starts_at).date() < today:
-        raise invalid(_("This departure has already left."), f"items[{index}].departure_id", "past_date")
+        raise invalid(
+            _("This departure has already left."), f"items[{index}].departure_id", "past_date"
+        )

@@ -106,8 +106,12 @@ def place_booking(
         )
     db.session.flush()
     if idempotency:
-        db.session.add(IdempotencyKey(scope=idempotency[0], key=idempotency[1], booking_id=booking.id))
-    audit.record(booking, "placed", actor=tourist, to_state=booking.status, data={"total": booking.total})
+        db.session.add(
+            IdempotencyKey(scope=idempotency[0], key=idempotency[1], booking_id=booking.id)
+        )
+    audit.record(
+        booking, "placed", actor=tourist, to_state=booking.status, data={"total": booking.total}
+    )
     try:
         db.session.commit()
     except IntegrityError:
@@ -123,23 +127,38 @@ def place_booking(
 def _load_targets(items, today):
     room_type_ids = [i.room_type_id for i in items if isinstance(i, StayRequest)]
     departure_ids = [i.departure_id for i in items if isinstance(i, TourRequest)]
-    room_types = {
-        rt.id: rt
-        for rt in db.session.scalars(select(RoomType).where(RoomType.id.in_(room_type_ids)))
-    } if room_type_ids else {}
-    departures = {
-        d.id: d for d in db.session.scalars(select(Departure).where(Departure.id.in_(departure_ids)))
-    } if departure_ids else {}
+    room_types = (
+        {
+            rt.id: rt
+            for rt in db.session.scalars(select(RoomType).where(RoomType.id.in_(room_type_ids)))
+        }
+        if room_type_ids
+        else {}
+    )
+    departures = (
+        {
+            d.id: d
+            for d in db.session.scalars(select(Departure).where(Departure.id.in_(departure_ids)))
+        }
+        if departure_ids
+        else {}
+    )
     for index, request in enumerate(items):
         if isinstance(request, StayRequest):
             room_type = room_types.get(request.room_type_id)
             if room_type is None or room_type.listing.status != ListingStatus.PUBLISHED:
-                raise NotFound(_("This room is not for sale."), "not_found", f"items[{index}].room_type_id")
+                raise NotFound(
+                    _("This room is not for sale."), "not_found", f"items[{index}].room_type_id"
+                )
             booking_requests.check_room_capacity(request, room_type, index)
         else:
             departure = departures.get(request.departure_id)
             if departure is None or departure.listing.status != ListingStatus.PUBLISHED:
-                raise NotFound(_("This departure is not for sale."), "not_found", f"items[{index}].departure_id")
+                raise NotFound(
+                    _("This departure is not for sale."),
+                    "not_found",
+                    f"items[{index}].departure_id",
+                )
             booking_requests.check_departure_open(departure, index, today)
     return room_types, departures
 
@@ -167,7 +186,8 @@ def _check_capacity(items, room_types, departures, now) -> None:
         for (rt_id, night), rooms in wanted_rooms.items():
             if free[rt_id][night] < rooms:
                 index = next(
-                    i for i, r in enumerate(items)
+                    i
+                    for i, r in enumerate(items)
                     if isinstance(r, StayRequest) and r.room_type_id == rt_id
                 )
                 raise sold_out(f"items[{index}].rooms")
@@ -180,7 +200,8 @@ def _check_capacity(items, room_types, departures, now) -> None:
         for departure_id, seats in wanted_seats.items():
             if left[departure_id] < seats:
                 index = next(
-                    i for i, r in enumerate(items)
+                    i
+                    for i, r in enumerate(items)
                     if isinstance(r, TourRequest) and r.departure_id == departure_id
                 )
                 raise sold_out(f"items[{index}].participants")
@@ -212,7 +233,10 @@ def _make_item(request, room_types, departures, hold_until) -> BookingItem:
         for night in pricing.nights(request.check_in, request.check_out):
             item.nights.append(
                 BookingNight(
-                    room_type_id=room_type.id, night=night, rooms=request.rooms, claimed_until=hold_until
+                    room_type_id=room_type.id,
+                    night=night,
+                    rooms=request.rooms,
+                    claimed_until=hold_until,
                 )
             )
         return item
@@ -244,7 +268,12 @@ def _set_claims(booking: Booking, until: datetime) -> None:
 
 
 def transition(
-    booking: Booking, to: BookingStatus, *, actor=None, reason: str = "", now: datetime | None = None
+    booking: Booking,
+    to: BookingStatus,
+    *,
+    actor=None,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> bool:
     """Move `booking` to `to` within the caller's transaction; returns False for a repeat.
 
@@ -257,7 +286,11 @@ def transition(
         return False
     if to not in BOOKING_TRANSITIONS[current]:
         raise Conflict(
-            _("A booking that is %(state)s cannot become %(to)s.", state=current.value, to=to.value),
+            _(
+                "A booking that is %(state)s cannot become %(to)s.",
+                state=current.value,
+                to=to.value,
+            ),
             "illegal_transition",
         )
     if to == BookingStatus.CONFIRMED:
@@ -313,7 +346,9 @@ def confirm(booking: Booking, *, actor=None, now: datetime | None = None) -> boo
     return changed
 
 
-def refund_due(booking: Booking, paid: int, *, by_host: bool = False, now: datetime | None = None) -> int:
+def refund_due(
+    booking: Booking, paid: int, *, by_host: bool = False, now: datetime | None = None
+) -> int:
     """What the policy gives back of `paid` VND when cancelling now; all of it when the host cancels."""
     if paid <= 0:
         return 0
@@ -333,12 +368,19 @@ def amount_paid(booking: Booking) -> int:
     from ..models import PaymentStatus
 
     return sum(
-        p.amount - p.amount_refunded for p in booking.payments if p.status == PaymentStatus.SUCCEEDED
+        p.amount - p.amount_refunded
+        for p in booking.payments
+        if p.status == PaymentStatus.SUCCEEDED
     )
 
 
 def cancel(
-    booking: Booking, *, actor=None, reason: str = "", by_host: bool = False, now: datetime | None = None
+    booking: Booking,
+    *,
+    actor=None,
+    reason: str = "",
+    by_host: bool = False,
+    now: datetime | None = None,
 ) -> int:
     """Cancel, free the inventory at once, fix the refund due, commit; returns the refund amount.
 
@@ -369,7 +411,9 @@ def expire_holds(now: datetime | None = None) -> int:
 
 
 def get_by_reference(reference: str) -> Booking:
-    booking = db.session.scalar(select(Booking).where(Booking.reference == (reference or "").upper()))
+    booking = db.session.scalar(
+        select(Booking).where(Booking.reference == (reference or "").upper())
+    )
     if booking is None:
         raise NotFound(_("No booking with this reference."), "not_found")
     return booking

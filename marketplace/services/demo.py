@@ -140,7 +140,11 @@ def _listing(spec: dict, communities: dict, users: dict, with_photos: bool) -> L
 
 def _price_rules(rule: dict) -> list[PriceRule]:
     if rule["kind"] == "weekend":
-        return [PriceRule(kind=PriceRuleKind.WEEKEND, percent=rule["percent"], name=rule.get("name", {}))]
+        return [
+            PriceRule(
+                kind=PriceRuleKind.WEEKEND, percent=rule["percent"], name=rule.get("name", {})
+            )
+        ]
     # a season is given as month-days; it is laid on this year and the next
     rules = []
     year = business_today().year
@@ -166,7 +170,9 @@ def _departures(listing: Listing, spec: dict, users: dict, today: date) -> int:
     start_time = time.fromisoformat(tour.get("start_time", "07:30"))
     days = [today + timedelta(days=n) for n in range(1, DEPARTURE_DAYS + 1)]
     wanted = [d for d in days if d.weekday() in tour.get("weekdays", [])]
-    wanted += [date.fromisoformat(d) for d in tour.get("dates", []) if date.fromisoformat(d) > today]
+    wanted += [
+        date.fromisoformat(d) for d in tour.get("dates", []) if date.fromisoformat(d) > today
+    ]
     existing = {d.starts_at for d in listing.departures}
     guide = users.get(tour.get("guide"))
     added = 0

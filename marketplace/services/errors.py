@@ -5,7 +5,9 @@ class ServiceError(Exception):
     #: HTTP status the API answers with for this code (views may map differently)
     status = 400
 
-    def __init__(self, message: str, code: str, field: str | None = None, status: int | None = None):
+    def __init__(
+        self, message: str, code: str, field: str | None = None, status: int | None = None
+    ):
         super().__init__(message)
         self.message = str(message)
         self.code = code

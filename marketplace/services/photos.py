@@ -32,7 +32,13 @@ def store_image(listing: Listing, image: Image.Image, alt: dict | None = None) -
             break
         rendition = image.copy()
         rendition.thumbnail((width, width * 2))
-        rendition.save(upload_dir() / f"{stem}-{width}.jpg", "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        rendition.save(
+            upload_dir() / f"{stem}-{width}.jpg",
+            "JPEG",
+            quality=JPEG_QUALITY,
+            optimize=True,
+            progressive=True,
+        )
         widths.append(width)
     photo = ListingPhoto(
         listing=listing, stem=stem, widths=widths, alt=alt or {}, position=len(listing.photos)

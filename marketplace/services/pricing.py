@@ -78,7 +78,10 @@ def quote_stay(
         rules = rules_by_listing([room_type.listing_id])[room_type.listing_id]
     applicable = [r for r in rules if r.room_type_id in (None, room_type.id)]
     lines = [
-        {"date": night.isoformat(), "price": night_price(room_type.nightly_price, night, applicable)}
+        {
+            "date": night.isoformat(),
+            "price": night_price(room_type.nightly_price, night, applicable),
+        }
         for night in nights(check_in, check_out)
     ]
     return Quote(lines=lines, unit_total=sum(line["price"] for line in lines), quantity=rooms)

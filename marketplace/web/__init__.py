@@ -13,6 +13,7 @@ BLUEPRINT_MODULES = [
     "trips",
     "tickets",
     "checkin",
+    "payments",
     "webhooks",
     "media",
     "api",

@@ -25,7 +25,9 @@ def test_a_held_room_disappears_for_overlapping_windows_only():
     booking, created = bookings.place_booking([stay(room, 10, 2)], CONTACT)
     assert created and booking.status == BookingStatus.PENDING_PAYMENT
     today = business_today()
-    free = lambda a, b: availability.free_units([room], today + timedelta(days=a), today + timedelta(days=b))[room.id]  # noqa: E731
+    free = lambda a, b: availability.free_units(
+        [room], today + timedelta(days=a), today + timedelta(days=b)
+    )[room.id]  # noqa: E731
     assert free(9, 11) == 0  # overlaps the first night
     assert free(11, 13) == 0  # overlaps the second night
     assert free(12, 14) == 1  # starts on check-out day
@@ -47,9 +49,14 @@ def test_an_expired_hold_frees_its_units_without_any_job():
     now = datetime.now(UTC)
     bookings.place_booking([stay(room)], CONTACT, now=now)
     request = stay(room)
-    assert availability.free_units([room], request.check_in, request.check_out, now=now)[room.id] == 0
+    assert (
+        availability.free_units([room], request.check_in, request.check_out, now=now)[room.id] == 0
+    )
     later = now + timedelta(minutes=31)
-    assert availability.free_units([room], request.check_in, request.check_out, now=later)[room.id] == 1
+    assert (
+        availability.free_units([room], request.check_in, request.check_out, now=later)[room.id]
+        == 1
+    )
     again, _ = bookings.place_booking([stay(room)], CONTACT, now=later)
     assert again.status == BookingStatus.PENDING_PAYMENT
 
@@ -76,7 +83,9 @@ def test_the_server_prices_the_booking():
 def test_idempotent_retry_returns_the_same_booking():
     room = make_listing(units=3).room_types[0]
     first, created = bookings.place_booking([stay(room)], CONTACT, idempotency=("user:1", "k1"))
-    again, created_again = bookings.place_booking([stay(room)], CONTACT, idempotency=("user:1", "k1"))
+    again, created_again = bookings.place_booking(
+        [stay(room)], CONTACT, idempotency=("user:1", "k1")
+    )
     assert created and not created_again and first.id == again.id
 
 

@@ -48,7 +48,13 @@ def test_prices_across_a_season_boundary():
 
 def test_a_date_override_wins():
     listing = make_listing(nightly_price=300_000)
-    add_rule(listing, kind=PriceRuleKind.SEASON, start_date=date(2027, 2, 1), end_date=date(2027, 2, 20), percent=50)
+    add_rule(
+        listing,
+        kind=PriceRuleKind.SEASON,
+        start_date=date(2027, 2, 1),
+        end_date=date(2027, 2, 20),
+        percent=50,
+    )
     add_rule(listing, kind=PriceRuleKind.DATE, start_date=date(2027, 2, 5), nightly_price=999_000)
     quote = pricing.quote_stay(listing.room_types[0], date(2027, 2, 4), date(2027, 2, 6))
     assert [line["price"] for line in quote.lines] == [450_000, 999_000]

@@ -29,7 +29,8 @@ def test_sign_up_with_a_taken_email_shows_the_error_next_to_the_field(client):
 
 def test_sign_up_refuses_a_short_password(client):
     response = client.post(
-        "/account/signup?lang=en", data={"name": "X", "email": "a@example.test", "password": "short"}
+        "/account/signup?lang=en",
+        data={"name": "X", "email": "a@example.test", "password": "short"},
     )
     assert response.status_code == 200
     assert User.query.count() == 0
@@ -63,7 +64,9 @@ def test_login_follows_a_local_next_only(client):
 def test_login_is_rate_limited(client):
     user = make_user()
     statuses = [
-        client.post("/account/login", data={"email": user.email, "password": "nope-nope"}).status_code
+        client.post(
+            "/account/login", data={"email": user.email, "password": "nope-nope"}
+        ).status_code
         for _ in range(12)
     ]
     assert statuses[:10] == [200] * 10

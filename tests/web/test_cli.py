@@ -7,8 +7,17 @@ from tests.factories import make_community
 def test_users_create_with_community(runner):
     make_community("huu-lien")
     result = runner.invoke(
-        args=["users", "create", "host@example.test", "--role", "host", "--password",
-              "long-enough-1", "--community", "huu-lien"]
+        args=[
+            "users",
+            "create",
+            "host@example.test",
+            "--role",
+            "host",
+            "--password",
+            "long-enough-1",
+            "--community",
+            "huu-lien",
+        ]
     )
     assert result.exit_code == 0, result.output
     user = User.query.filter_by(email="host@example.test").one()
@@ -16,9 +25,7 @@ def test_users_create_with_community(runner):
 
 
 def test_users_create_reports_bad_input(runner):
-    result = runner.invoke(
-        args=["users", "create", "not-an-email", "--password", "long-enough-1"]
-    )
+    result = runner.invoke(args=["users", "create", "not-an-email", "--password", "long-enough-1"])
     assert result.exit_code != 0
     assert "email" in result.output
 
@@ -41,12 +48,22 @@ def test_token_is_printed_alone_on_the_last_line_and_works(runner, client):
 def test_demo_seed_is_idempotent(runner):
     first = runner.invoke(args=["demo", "seed", "--no-photos"])
     assert first.exit_code == 0, first.output
-    counts = (Community.query.count(), User.query.count(), Listing.query.count(), Departure.query.count())
+    counts = (
+        Community.query.count(),
+        User.query.count(),
+        Listing.query.count(),
+        Departure.query.count(),
+    )
     assert {c.slug for c in Community.query} == {"huu-lien", "yen-thinh", "pac-ngoi"}
     assert counts[2] >= 9 and counts[3] > 0
     second = runner.invoke(args=["demo", "seed", "--no-photos"])
     assert second.exit_code == 0
-    assert (Community.query.count(), User.query.count(), Listing.query.count(), Departure.query.count()) == counts
+    assert (
+        Community.query.count(),
+        User.query.count(),
+        Listing.query.count(),
+        Departure.query.count(),
+    ) == counts
 
 
 def test_every_command_has_help(runner):

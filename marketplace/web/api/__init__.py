@@ -6,10 +6,10 @@ from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 
 from ...extensions import csrf
+from ...http import error_body
 from ...models import Role
 from ...services import accounts
 from ...services.errors import ServiceError
-from ...http import error_body
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

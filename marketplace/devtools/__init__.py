@@ -1,0 +1,1 @@
+"""Developer tools: demo data seeding helpers and generated demo pictures."""

@@ -1,0 +1,1 @@
+"""Adapters to outside payment and code formats: pure functions, no database."""
