@@ -85,6 +85,7 @@ __all__ = [
     "Refund",
     "RefundStatus",
     "Role",
+    "RoomType",
     "Scan",
     "Ticket",
     "TicketStatus",

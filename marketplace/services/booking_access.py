@@ -13,11 +13,7 @@ def can_view(user: User | None, booking: Booking) -> bool:
     if any(item.host_id == user.id for item in booking.items):
         return True
     community_ids = {booking.community_id} | {item.listing.community_id for item in booking.items}
-    return (
-        user.role in (Role.COOP, Role.GUIDE, Role.HOST)
-        and bool(community_ids & user.community_ids)
-        and user.role != Role.HOST
-    )
+    return user.role == Role.COOP and bool(community_ids & user.community_ids)
 
 
 def can_manage(user: User | None, booking: Booking) -> bool:
