@@ -130,3 +130,32 @@ def login(client, user, password: str = PASSWORD):
     response = client.post("/account/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+def make_ticketed_booking(
+    listing: Listing | None = None,
+    *,
+    check_in: date | None = None,
+    nights: int = 2,
+    guests: int = 2,
+    departure: Departure | None = None,
+    confirm: bool = True,
+    contact_name: str = "Nguyễn Thị Hoa",
+):
+    """A booking for a stay (or a tour `departure`), confirmed by default so it holds a ticket."""
+    from marketplace.services import bookings
+    from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
+
+    if departure is not None:
+        request = TourRequest(departure.id, guests)
+    else:
+        listing = listing or make_listing(units=3, max_guests=4)
+        check_in = check_in or business_today()
+        request = StayRequest(
+            listing.room_types[0].id, check_in, check_in + timedelta(days=nights), 1, guests
+        )
+    contact = Contact(contact_name, f"guest{next(_seq)}@example.test", "+84 912 000 111")
+    booking, _ = bookings.place_booking([request], contact)
+    if confirm:
+        bookings.confirm(booking)
+    return booking
