@@ -420,4 +420,18 @@ def conflicts(ticket_ids: list[int]) -> list:
     ).all()
 
 
+def printable_listings(user: User) -> list[Listing]:
+    """Listings whose guest list `user` may print: a host's own, the cooperative's community's."""
+    query = select(Listing).order_by(Listing.id)
+    if user.role == Role.COOP:
+        query = query.where(Listing.community_id.in_(user.community_ids or {-1}))
+    elif user.role != Role.ADMIN:
+        query = query.where(Listing.host_id == user.id)
+    return db.session.scalars(query).all()
+
+
+def may_print(user: User, listing: Listing) -> bool:
+    return listing.host_id == user.id or user.manages(listing.community_id)
+
+
 __all__ = ["RESULTS", "CheckinResult", "ServiceError", "manifest", "perform_checkin", "sync_scans"]
