@@ -6,6 +6,7 @@ and its scripts; scans made with no signal wait in IndexedDB and are synced when
 """
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..clock import business_today
@@ -44,8 +45,6 @@ def scanner():
 
 def _messages() -> dict:
     """The scanner's words, in the page's language, for the script."""
-    from flask_babel import gettext as _
-
     return {
         "results": {code: result_message(code) for code in checkin.RESULTS},
         "person": _("%(num)d person"),
@@ -83,6 +82,11 @@ def service_worker():
 @bp.get("/manifest.webmanifest")
 def web_manifest():
     return current_app.response_class(
-        render_template("checkin/manifest.webmanifest", start_url=url_for("checkin.scanner")),
+        render_template(
+            "checkin/manifest.webmanifest",
+            name=_("Check-in scanner"),
+            short_name=_("Check-in"),
+            start_url=url_for("checkin.scanner"),
+        ),
         mimetype="application/manifest+json",
     )
