@@ -72,6 +72,8 @@ function isOnline() {
 
 // --- the day's guest list ----------------------------------------------------------------------
 
+let manifestRetries = 0;
+
 async function loadManifest() {
   const today = businessDay();
   const key = manifests.key(state.listingId, today);
@@ -81,8 +83,14 @@ async function loadManifest() {
       if (state.listingId) query.set("listing_id", state.listingId);
       state.manifest = await api(`/api/v1/checkins/manifest?${query}`);
       await manifests.put(key, state.manifest);
+      manifestRetries = 0;
     } catch (error) {
-      if (error.status) console.warn("manifest", error);
+      console.warn("manifest", error);
+      // a dropped connection on a weak signal: try again shortly, a few times
+      if (!error.status && manifestRetries < 5) {
+        manifestRetries += 1;
+        setTimeout(loadManifest, 2000 * manifestRetries);
+      }
     }
   }
   if (!state.manifest || state.manifest.date !== today || !sameListing()) {
@@ -350,7 +358,7 @@ function updateNetBadge() {
 let syncing = null;
 
 async function sync() {
-  if (syncing || !isOnline()) return syncing;
+  if (syncing || !isOnline()) return syncing || Promise.resolve();
   syncing = (async () => {
     const scans = await queue.all();
     if (!scans.length) return;
@@ -416,7 +424,8 @@ async function start() {
     sync();
   });
   window.addEventListener("offline", updateNetBadge);
-  setInterval(sync, 30000);
+  // queued scans go out, and cancellations come in, every half minute while online
+  setInterval(() => sync().then(() => isOnline() && loadManifest()), 30000);
   updateNetBadge();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(root.dataset.sw, { scope: root.dataset.scope }).catch(() => {});

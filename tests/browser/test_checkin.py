@@ -79,13 +79,14 @@ def open_scanner(context, live_server, guide):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: print("console:", msg.type, msg.text))
     page.goto(f"{live_server}/account/login?lang=en")
     page.fill("input[name=email]", guide.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit], form input[type=submit]")
     page.wait_for_load_state()
     page.goto(f"{live_server}/checkin?lang=en")
-    page.wait_for_selector("#scanner[data-ready='1']")
+    page.wait_for_selector("#scanner[data-ready='1'][data-manifest='loaded']", timeout=20000)
     return page, errors
 
 
@@ -108,7 +109,7 @@ def test_the_camera_checks_a_ticket_in_then_sees_it_again(
     listing, guide, booking = tour_day
     context = camera_phone(tickets.tickets_of(booking)[0].secret)
     page, errors = open_scanner(context, live_server, guide)
-    assert page.locator("#expected-count").inner_text() == "3"
+    assert page.locator("#expected-count").inner_text() == "3", page.inner_text("#scanner")
 
     page.click("#scan-start")
     page.wait_for_selector("#result[data-result='ok']", timeout=15000)
@@ -160,4 +161,27 @@ def test_an_offline_scan_is_verified_queued_kept_over_a_reload_and_synced(
     (checkin,) = checkins()
     assert checkin.by_user_id == guide.id and checkin.device_id.startswith("web-")
     assert page.locator("#arrived-count").inner_text() == "3"
+    assert errors == []
+
+
+def test_the_ticket_page_fits_a_phone_and_opens_again_with_no_signal(
+    live_server, phone, shot, tour_day
+):
+    _, _, booking = tour_day
+    secret = tickets.tickets_of(booking)[0].secret
+    page = phone.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server}/t/{secret}?lang=en")
+    assert "Kim Min-jun" in page.inner_text("main") and booking.reference in page.inner_text("main")
+    assert page.evaluate("document.querySelector('.ticket-qr img').naturalWidth") > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "ticket-page")
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    page.reload()  # now through the service worker, which keeps a copy
+    phone.set_offline(True)
+    page.reload()
+    assert booking.reference in page.inner_text("main")
+    assert page.evaluate("document.querySelector('.ticket-qr img').naturalWidth") > 0
+    phone.set_offline(False)
     assert errors == []
