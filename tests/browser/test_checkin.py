@@ -79,7 +79,6 @@ def open_scanner(context, live_server, guide):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: print("console:", msg.type, msg.text))
     page.goto(f"{live_server}/account/login?lang=en")
     page.fill("input[name=email]", guide.email)
     page.fill("input[name=password]", PASSWORD)
