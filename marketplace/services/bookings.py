@@ -68,12 +68,26 @@ def place_booking(
         existing = find_by_idempotency(*idempotency)
         if existing:
             return existing, False
+    try:
+        return _place_locked(
+            items, contact, guests, tourist, locale, special_requests, idempotency, now
+        )
+    except ServiceError:
+        db.session.rollback()  # release the write lock and anything half-made at once
+        raise
+
+
+def _place_locked(items, contact, guests, tourist, locale, special_requests, idempotency, now):
     today = business_today(now)
-    room_types, departures = _load_targets(items, today)
+    room_types, departures = load_targets(items, today)
 
     begin_write()
     _lock(RoomType, sorted(room_types))
     _lock(Departure, sorted(departures))
+    if idempotency and (existing := find_by_idempotency(*idempotency)):
+        # a double click that waited for the lock: the first request made the booking
+        db.session.rollback()
+        return existing, False
     _check_capacity(items, room_types, departures, now)
 
     hold_until = now + timedelta(minutes=current_app.config["HOLD_MINUTES"])
@@ -124,7 +138,7 @@ def place_booking(
     return booking, True
 
 
-def _load_targets(items, today):
+def load_targets(items, today):
     room_type_ids = [i.room_type_id for i in items if isinstance(i, StayRequest)]
     departure_ids = [i.departure_id for i in items if isinstance(i, TourRequest)]
     room_types = (
@@ -374,6 +388,13 @@ def amount_paid(booking: Booking) -> int:
     )
 
 
+def refund_if_cancelled(
+    booking: Booking, *, by_host: bool = False, now: datetime | None = None
+) -> int:
+    """The refund cancelling now would give, from what has been paid: shown before confirming."""
+    return refund_due(booking, amount_paid(booking), by_host=by_host, now=now)
+
+
 def cancel(
     booking: Booking,
     *,
@@ -389,7 +410,7 @@ def cancel(
     now = now or utcnow()
     if BookingStatus.CANCELLED not in BOOKING_TRANSITIONS[booking.status]:
         raise Conflict(_("This booking can no longer be cancelled."), "not_cancellable")
-    booking.refund_amount = refund_due(booking, amount_paid(booking), by_host=by_host, now=now)
+    booking.refund_amount = refund_if_cancelled(booking, by_host=by_host, now=now)
     transition(booking, BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
     db.session.commit()
     _after_commit(booking, "cancelled")
@@ -438,5 +459,6 @@ __all__ = [
     "get_by_reference",
     "place_booking",
     "refund_due",
+    "refund_if_cancelled",
     "transition",
 ]
