@@ -173,3 +173,11 @@ def _place(form: BookingForm, values: dict, locale: str):
 def _booking_helpers():
     locale = str(get_locale() or "vi")
     return {"item_title": lambda item: booking_queries.item_title(item, locale)}
+
+
+@bp.app_template_filter("isodate")
+def _isodate(value):
+    """A YYYY-MM-DD string (as in price lines and the query) as a date, for Babel's filters."""
+    from datetime import date
+
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

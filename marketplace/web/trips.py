@@ -43,6 +43,7 @@ def detail(reference: str):
         titles=BOOKING_STATUS_TITLES,
         may_cancel=may_cancel(booking),
         refund=bookings.refund_if_cancelled(booking) if may_cancel(booking) else 0,
+        paid=bookings.amount_paid(booking),
         policies={
             item.listing_id: describe(item.listing.cancellation_policy) for item in booking.items
         },

@@ -125,7 +125,7 @@ def test_cancel_shows_the_refund_first_then_cancels(client):
         client.post("/book", data=form_data(stay_item(room))).headers["Location"].rsplit("/", 1)[-1]
     )
     confirm_page = client.get(f"/trips/{reference}/cancel?lang=en").get_data(as_text=True)
-    assert "If you cancel now, you get back" in confirm_page
+    assert "Nothing has been paid yet" in confirm_page
     response = client.post(f"/trips/{reference}/cancel", data={"reason": "changed plans"})
     assert response.status_code == 302
     db.session.expire_all()
@@ -178,3 +178,23 @@ def test_emails_go_to_the_tourist_with_the_link_and_to_the_host(client, outbox):
     text = tourist_mail.get_body(("plain",)).get_content()
     # built in the request: url_for with the request's host, the signed key for the guest
     assert "http://localhost/trips/" in text and "key=" in text
+
+
+def test_cancel_page_shows_the_refund_of_what_was_paid(client):
+    from marketplace.models import Payment, PaymentStatus
+    from marketplace.money import format_vnd
+
+    room = make_listing(units=1, policy="strict", nightly_price=500_000).room_types[0]
+    location = client.post("/book", data=form_data(stay_item(room, start_in_days=10))).headers[
+        "Location"
+    ]
+    booking = bookings.get_by_reference(location.rsplit("/", 1)[-1])
+    db.session.add(
+        Payment(
+            booking=booking, method="stripe", status=PaymentStatus.SUCCEEDED, amount=booking.total
+        )
+    )
+    db.session.commit()
+    page = client.get(f"{location}/cancel?lang=en").get_data(as_text=True)
+    half = format_vnd(booking.total // 2, "en")
+    assert f"If you cancel now, you get back {half}." in page
