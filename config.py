@@ -57,6 +57,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "Mountain Homestays <no-reply@homestays.example>"
     )
+    # write and send booking mail from a thread of the process, after the response
+    MAIL_IN_BACKGROUND = os.environ.get("MAIL_IN_BACKGROUND", "0") in ("1", "true", "True")
     # links in emails sent outside a request (CLI, jobs)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
@@ -86,6 +88,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
+    MAIL_IN_BACKGROUND = os.environ.get("MAIL_IN_BACKGROUND", "1") in ("1", "true", "True")
 
     @classmethod
     def validate(cls) -> None:

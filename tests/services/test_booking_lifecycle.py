@@ -176,3 +176,20 @@ def test_emails_on_received_confirmed_cancelled_in_each_recipients_language(outb
 def test_unknown_event_is_refused():
     with pytest.raises(ValueError):
         notifications.booking_event(hold(), "teleported")
+
+
+def test_background_mail_is_sent_by_the_mail_thread(app, outbox):
+    before = set(Path(outbox).glob("*.eml"))
+    app.config["MAIL_IN_BACKGROUND"] = True
+    try:
+        booking = hold()
+        notifications.wait_for_background_mail()
+    finally:
+        app.config["MAIL_IN_BACKGROUND"] = False
+    new = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in set(Path(outbox).glob("*.eml")) - before
+    ]
+    assert sorted(m["To"] for m in new) == sorted(
+        [CONTACT.email, booking.items[0].listing.host.email]
+    )
