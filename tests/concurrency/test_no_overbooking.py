@@ -40,7 +40,7 @@ def racing_app(app):
         db.engine.dispose()
 
 
-def race(racing_app, make_items, threads: int = THREADS) -> Counter:
+def race(racing_app, make_items, threads: int = THREADS, idempotency=None) -> Counter:
     """Start `threads` bookings at the same instant; count the outcomes by code."""
     barrier = threading.Barrier(threads)
     outcomes: Counter = Counter()
@@ -53,11 +53,12 @@ def race(racing_app, make_items, threads: int = THREADS) -> Counter:
             connection_id = id(db.session.connection().connection.dbapi_connection)
             barrier.wait(timeout=60)
             try:
-                bookings.place_booking(
+                booking, created = bookings.place_booking(
                     make_items(n),
                     Contact(f"Racer {n}", f"racer{n}@example.test", "+84 912 345 678"),
+                    idempotency=idempotency,
                 )
-                outcome = "booked"
+                outcome = "booked" if created else f"same:{booking.reference}"
             except ServiceError as exc:
                 outcome = exc.code
             except Exception as exc:  # noqa: BLE001  (any other failure is a test failure below)
@@ -135,3 +136,17 @@ def test_a_two_item_trip_is_all_or_nothing_under_the_race(racing_app):
         )
         == 1
     )
+
+
+def test_a_double_submit_racing_for_the_last_room_gets_the_first_booking(racing_app):
+    room = make_listing(units=1).room_types[0]
+    check_in = business_today() + timedelta(days=12)
+    request = StayRequest(room.id, check_in, check_in + timedelta(days=1), 1, 1)
+
+    outcomes = race(racing_app, lambda n: [request], threads=20, idempotency=("form", "one-tok"))
+
+    assert outcomes["booked"] == 1
+    repeats = [key for key in outcomes if key.startswith("same:")]
+    assert len(repeats) == 1 and outcomes[repeats[0]] == 19  # not sold_out: the same booking
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Booking.id))) == 1
