@@ -198,3 +198,18 @@ def test_cancel_page_shows_the_refund_of_what_was_paid(client):
     page = client.get(f"{location}/cancel?lang=en").get_data(as_text=True)
     half = format_vnd(booking.total // 2, "en")
     assert f"If you cancel now, you get back {half}." in page
+
+
+def test_a_tour_is_booked_through_the_form_too(client):
+    from tests.factories import make_departure
+
+    departure = make_departure(capacity=5, price_per_person=250_000)
+    item = {"departure_id": departure.id, "participants": 2}
+    page = client.get("/book", query_string={**item, "lang": "en"}).get_data(as_text=True)
+    assert "2 people" in page and "Per person" in page
+    response = client.post("/book", data=form_data(item))
+    assert response.status_code == 302
+    booking = bookings.get_by_reference(response.headers["Location"].rsplit("/", 1)[-1])
+    assert booking.total == 500_000
+    detail = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "2 people" in detail
