@@ -139,6 +139,10 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
 
 
 def load_targets(items, today):
+    """The room types and departures asked for, each checked for sale (also the form's preview).
+
+    Raises NotFound naming the item's field, or ServiceError for capacity, nights, a past date.
+    """
     room_type_ids = [i.room_type_id for i in items if isinstance(i, StayRequest)]
     departure_ids = [i.departure_id for i in items if isinstance(i, TourRequest)]
     room_types = (
