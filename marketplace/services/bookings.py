@@ -105,19 +105,21 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
         special_requests=(special_requests or "")[:2000],
         total=0,
     )
-    db.session.add(booking)
-    for request in items:
-        booking.items.append(_make_item(request, room_types, departures, hold_until))
-    booking.total = sum(item.subtotal for item in booking.items)
-    for guest in guests:
-        booking.guests.append(
-            Guest(
-                full_name=guest.full_name,
-                nationality=guest.nationality,
-                date_of_birth=guest.date_of_birth,
-                passport_number=guest.passport_number,
+    # built whole before it is written: one INSERT each, no half-made booking flushed by a query
+    with db.session.no_autoflush:
+        for request in items:
+            booking.items.append(_make_item(request, room_types, departures, hold_until))
+        booking.total = sum(item.subtotal for item in booking.items)
+        for guest in guests:
+            booking.guests.append(
+                Guest(
+                    full_name=guest.full_name,
+                    nationality=guest.nationality,
+                    date_of_birth=guest.date_of_birth,
+                    passport_number=guest.passport_number,
+                )
             )
-        )
+    db.session.add(booking)
     db.session.flush()
     if idempotency:
         db.session.add(
