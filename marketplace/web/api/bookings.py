@@ -202,7 +202,7 @@ _BOOKING = {
     },
 }
 _REF = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
-_SECURITY = [{"bearerAuth": []}]
+_SECURITY = [{"bearer": []}]
 
 
 def _json(schema):
