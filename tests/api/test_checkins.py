@@ -11,6 +11,7 @@ from marketplace.extensions import db
 from marketplace.models import AuditEntry, BookingStatus, CheckIn, Role, Scan
 from marketplace.services import accounts, bookings, ticket_tokens, tickets
 from tests.factories import (
+    bearer,
     login,
     make_community,
     make_listing,
@@ -25,10 +26,6 @@ def place():
     listing = make_listing(community=community, units=5, max_guests=4)
     guide = make_user(Role.GUIDE, community=community, name="Lò Văn Sáng")
     return community, listing, guide
-
-
-def bearer(user) -> dict:
-    return {"Authorization": f"Bearer {accounts.create_token(user)}"}
 
 
 def scan(client, user, secret, **extra):
