@@ -228,13 +228,18 @@ def test_the_manifest_lists_the_days_tickets_with_the_public_key(client, place):
     assert response.status_code == 400 and response.get_json()["error"]["field"] == "date"
 
 
+def around_now(listing):
+    """A stay from yesterday to tomorrow morning: scans minutes apart stay valid across midnight."""
+    return make_ticketed_booking(listing, check_in=business_today() - timedelta(days=1), nights=3)
+
+
 def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
 def test_sync_accepts_a_repeated_batch_without_turning_ok_into_already(client, place):
     _, listing, guide = place
-    secret = secret_of(make_ticketed_booking(listing))
+    secret = secret_of(around_now(listing))
     scanned = iso(datetime.now(UTC) - timedelta(minutes=5))
     batch = {"scans": [{"secret": secret, "scanned_at": scanned, "device_id": "phone-a"}]}
     first = client.post("/api/v1/checkins/sync", json=batch, headers=bearer(guide)).get_json()
@@ -247,8 +252,8 @@ def test_sync_accepts_a_repeated_batch_without_turning_ok_into_already(client, p
 def test_sync_keeps_the_earliest_scan_and_reports_conflicts(client, place):
     _, listing, guide = place
     other_guide = make_user(Role.GUIDE, community=place[0], name="Hoàng Thị Mai")
-    first_secret = secret_of(make_ticketed_booking(listing))
-    second_secret = secret_of(make_ticketed_booking(listing))
+    first_secret = secret_of(around_now(listing))
+    second_secret = secret_of(around_now(listing))
     now = datetime.now(UTC)
     # online, a minute ago, on phone A
     assert scan(client, guide, first_secret, device_id="phone-a")["result"] == "ok"

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from marketplace.clock import business_today
 from marketplace.models import Role
 from marketplace.services import checkin, tickets
 from tests.factories import login, make_community, make_listing, make_ticketed_booking, make_user
@@ -50,7 +51,14 @@ def test_the_host_prints_the_guest_list_with_arrivals_and_conflicts(client):
     community = make_community()
     listing = make_listing(community=community, units=5, max_guests=4)
     guide = make_user(Role.GUIDE, community=community)
-    arrived = make_ticketed_booking(listing, contact_name="Anna Müller", guests=2)
+    # from yesterday, so a scan ten minutes ago counts even just after midnight
+    arrived = make_ticketed_booking(
+        listing,
+        contact_name="Anna Müller",
+        guests=2,
+        check_in=business_today() - timedelta(days=1),
+        nights=3,
+    )
     make_ticketed_booking(listing, contact_name="Rahul Verma", guests=4)
     secret = tickets.tickets_of(arrived)[0].secret
     checkin.perform_checkin(secret, guide, device_id="phone-a")
