@@ -131,6 +131,16 @@ async function renderManifest() {
   if (!state.manifest) $("manifest-note").textContent = T.no_manifest;
 }
 
+async function markArrived(result) {
+  // count the guest at once; the refreshed list from the server follows
+  const row = state.manifest && state.manifest.tickets.find((t) => t.id === result.ticket_id);
+  if (row && result.result === "ok" && !row.checked_in_at) {
+    row.checked_in_at = result.checked_in_at;
+    row.checked_in_by = result.checked_in_by;
+    await renderManifest();
+  }
+}
+
 // --- judging a scan ------------------------------------------------------------------------------
 
 async function handleCode(text) {
@@ -148,6 +158,7 @@ async function handleCode(text) {
         });
         showResult(result);
         shown = true;
+        await markArrived(result);
         loadManifest();
       } catch (error) {
         if (error.status) {

@@ -113,7 +113,7 @@ def test_the_camera_checks_a_ticket_in_then_sees_it_again(
     page.click("#scan-start")
     page.wait_for_selector("#result[data-result='ok']", timeout=15000)
     assert "Kim Min-jun" in page.inner_text("#result") and "3 people" in page.inner_text("#result")
-    assert page.locator("#arrived-count").inner_text() == "3"
+    wait_until(page, "() => document.getElementById('arrived-count').textContent === '3'")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "checkin-green")
     assert len(checkins()) == 1 and checkins()[0].by_user_id == guide.id
@@ -159,7 +159,7 @@ def test_an_offline_scan_is_verified_queued_kept_over_a_reload_and_synced(
     page.wait_for_selector("#scanner[data-queued='0']", timeout=15000)
     (checkin,) = checkins()
     assert checkin.by_user_id == guide.id and checkin.device_id.startswith("web-")
-    assert page.locator("#arrived-count").inner_text() == "3"
+    wait_until(page, "() => document.getElementById('arrived-count').textContent === '3'")
     assert errors == []
 
 
