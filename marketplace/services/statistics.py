@@ -257,7 +257,11 @@ def _tables(year, months, by_nationality, domestic, by_listing, by_community, re
         [str(_l("Nationality")), *visitor_headers],
         sorted(
             (
-                [n, by_nationality[(n, "guest_nights")], by_nationality[(n, "participants")]]
+                [
+                    str(_l("Unknown")) if n == UNKNOWN else n,
+                    by_nationality[(n, "guest_nights")],
+                    by_nationality[(n, "participants")],
+                ]
                 for n in nationalities
             ),
             key=lambda row: (-(row[1] + row[2]), row[0]),

@@ -46,6 +46,7 @@ def calendar(listing_id: int):
         prev_month=prev_month,
         next_month=next_month,
         grids=calendars.month_grid(listing, month),
+        today=business_today(),
     )
 
 
