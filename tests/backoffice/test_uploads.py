@@ -47,7 +47,7 @@ def test_a_php_script_renamed_jpg_is_refused(client):
     login(client, listing.host)
     script = b"<?php system($_GET['cmd']); ?>\n"
     response = client.post(
-        f"/host/listings/{listing.id}/photos",
+        f"/host/listings/{listing.id}/photos?lang=en",
         data={"photo": (io.BytesIO(script), "holiday.jpg", "image/jpeg")},
         content_type="multipart/form-data",
         follow_redirects=True,

@@ -1,6 +1,5 @@
 """A new host lists a stay, the cooperative approves it, it sells, and a blocked night stops it."""
 
-import io
 from datetime import timedelta
 
 import pytest
