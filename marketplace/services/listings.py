@@ -266,10 +266,11 @@ def suspend(listing: Listing, actor: User, note: str = "") -> None:
 
 
 def pending_review(user: User) -> list[Listing]:
-    query = listings_query(user) if user.role != Role.HOST else None
-    if query is None:
+    """Listings waiting for `user`'s review (cooperative staff and admins only)."""
+    if user.role not in (Role.COOP, Role.ADMIN):
         return []
-    return list(db.session.scalars(query.where(Listing.status == ListingStatus.PENDING)))
+    query = listings_query(user).where(Listing.status == ListingStatus.PENDING)
+    return list(db.session.scalars(query))
 
 
 # --- room types and prices ---------------------------------------------------------------------

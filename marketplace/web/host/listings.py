@@ -205,15 +205,13 @@ def external_add(listing_id: int):
     room_type_id = request.form.get("room_type_id", type=int) or 0
     room_type = or_404(listings.get_room_type, current_user, room_type_id)
     if room_type.listing_id == listing.id:
-        calendar, _error = attempt(
+        attempt(
             calendars.add_external,
             room_type,
             current_user,
             request.form.get("url", ""),
             success=_("Calendar added; it is read at the next sync."),
         )
-        if calendar is not None:
-            calendars.sync_calendar(calendar)
     return _back(listing, "#sync")
 
 
