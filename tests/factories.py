@@ -161,6 +161,62 @@ FOREIGN_GUEST = {
 }
 
 
+def make_booking(
+    room_type=None,
+    *,
+    check_in: date | None = None,
+    nights: int = 2,
+    rooms: int = 1,
+    guests: int = 2,
+    departure=None,
+    participants: int = 2,
+    guest_list=(),
+    status=None,
+    tourist=None,
+    locale: str = "en",
+):
+    """A booking of a room type (or a departure) moved to `status` (default confirmed).
+
+    `guest_list`: (full_name, nationality, date_of_birth, passport_number) tuples.
+    """
+    from marketplace.models import BookingStatus
+    from marketplace.services import bookings
+    from marketplace.services.booking_requests import (
+        Contact,
+        GuestDetails,
+        StayRequest,
+        TourRequest,
+    )
+
+    status = status or BookingStatus.CONFIRMED
+    if departure is not None:
+        item = TourRequest(departure.id, participants)
+    else:
+        room_type = room_type or make_listing().room_types[0]
+        check_in = check_in or business_today() + timedelta(days=10)
+        item = StayRequest(room_type.id, check_in, check_in + timedelta(days=nights), rooms, guests)
+    booking, _created = bookings.place_booking(
+        [item],
+        Contact("Khách Du Lịch", f"guest{next(_seq)}@example.test", "+84 912 345 678"),
+        [GuestDetails(*g) for g in guest_list],
+        tourist=tourist,
+        locale=locale,
+    )
+    if status == BookingStatus.PENDING_PAYMENT:
+        return booking
+    if status == BookingStatus.CANCELLED:
+        bookings.cancel(booking, reason="changed plans")
+        return booking
+    bookings.confirm(booking)
+    if status in (BookingStatus.NO_SHOW, BookingStatus.CHECKED_IN):
+        bookings.transition(booking, status)
+    elif status == BookingStatus.COMPLETED:
+        bookings.transition(booking, BookingStatus.CHECKED_IN)
+        bookings.transition(booking, BookingStatus.COMPLETED)
+    db.session.commit()
+    return booking
+
+
 def make_ticketed_booking(
     listing: Listing | None = None,
     *,
@@ -171,20 +227,21 @@ def make_ticketed_booking(
     confirm: bool = True,
     contact_name: str = "Nguyễn Thị Hoa",
 ):
-    """A booking for a stay (or a tour `departure`), confirmed by default so it holds a ticket."""
-    from marketplace.services import bookings
-    from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
+    """`make_booking` for check-in: a stay from today (or a tour `departure`), confirmed so it
+    holds a ticket, with a contact name to look for on the scanner's screen."""
+    from marketplace.models import BookingStatus
 
-    if departure is not None:
-        request = TourRequest(departure.id, guests)
-    else:
+    if departure is None:
         listing = listing or make_listing(units=3, max_guests=4)
-        check_in = check_in or business_today()
-        request = StayRequest(
-            listing.room_types[0].id, check_in, check_in + timedelta(days=nights), 1, guests
-        )
-    contact = Contact(contact_name, f"guest{next(_seq)}@example.test", "+84 912 000 111")
-    booking, _ = bookings.place_booking([request], contact)
-    if confirm:
-        bookings.confirm(booking)
+    booking = make_booking(
+        listing.room_types[0] if departure is None else None,
+        check_in=check_in or business_today(),
+        nights=nights,
+        guests=guests,
+        departure=departure,
+        participants=guests,
+        status=BookingStatus.CONFIRMED if confirm else BookingStatus.PENDING_PAYMENT,
+    )
+    booking.contact_name = contact_name
+    db.session.commit()
     return booking
