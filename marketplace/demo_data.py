@@ -531,7 +531,7 @@ COMMUNITIES: list[dict] = [
 
 
 # --------------------------------------------------------------------------------------------
-# Users (the password of every demo account is DEMO_PASSWORD)
+# Users (the password of every demo account is DEMO_PASSWORD; nationality is ISO 3166-1)
 # --------------------------------------------------------------------------------------------
 
 USERS: list[dict] = [
@@ -540,6 +540,7 @@ USERS: list[dict] = [
         "name": "Quản trị viên",
         "role": "admin",
         "community": None,
+        "nationality": "VN",
         "locale": "vi",
     },
     # Huu Lien
@@ -548,6 +549,7 @@ USERS: list[dict] = [
         "name": "Hoàng Văn Toàn",
         "role": "coop",
         "community": "huu-lien",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -555,6 +557,7 @@ USERS: list[dict] = [
         "name": "Hoàng Thị Luận",
         "role": "host",
         "community": "huu-lien",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -562,6 +565,7 @@ USERS: list[dict] = [
         "name": "Lương Văn Thắng",
         "role": "host",
         "community": "huu-lien",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -569,6 +573,7 @@ USERS: list[dict] = [
         "name": "Nông Văn Hải",
         "role": "guide",
         "community": "huu-lien",
+        "nationality": "VN",
         "locale": "vi",
     },
     # Yen Thinh
@@ -577,6 +582,7 @@ USERS: list[dict] = [
         "name": "Chu Văn Bình",
         "role": "coop",
         "community": "yen-thinh",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -584,6 +590,7 @@ USERS: list[dict] = [
         "name": "Lộc Thị Hương",
         "role": "host",
         "community": "yen-thinh",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -591,6 +598,7 @@ USERS: list[dict] = [
         "name": "Vi Văn Dũng",
         "role": "host",
         "community": "yen-thinh",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -598,6 +606,7 @@ USERS: list[dict] = [
         "name": "Lăng Thị Mai",
         "role": "guide",
         "community": "yen-thinh",
+        "nationality": "VN",
         "locale": "vi",
     },
     # Pac Ngoi
@@ -606,6 +615,7 @@ USERS: list[dict] = [
         "name": "Hoàng Văn Thượng",
         "role": "coop",
         "community": "pac-ngoi",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -613,6 +623,7 @@ USERS: list[dict] = [
         "name": "Hoàng Thị Nhung",
         "role": "host",
         "community": "pac-ngoi",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -620,6 +631,7 @@ USERS: list[dict] = [
         "name": "Ma Văn Khoa",
         "role": "host",
         "community": "pac-ngoi",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -627,6 +639,7 @@ USERS: list[dict] = [
         "name": "Hà Thị Lan",
         "role": "host",
         "community": "pac-ngoi",
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -634,6 +647,7 @@ USERS: list[dict] = [
         "name": "Nông Văn Thành",
         "role": "guide",
         "community": "pac-ngoi",
+        "nationality": "VN",
         "locale": "vi",
     },
     # Tourists
@@ -642,6 +656,7 @@ USERS: list[dict] = [
         "name": "Nguyễn Minh Anh",
         "role": "tourist",
         "community": None,
+        "nationality": "VN",
         "locale": "vi",
     },
     {
@@ -649,6 +664,7 @@ USERS: list[dict] = [
         "name": "Kim Min-ji",
         "role": "tourist",
         "community": None,
+        "nationality": "KR",
         "locale": "en",
     },
     {
@@ -656,6 +672,7 @@ USERS: list[dict] = [
         "name": "Emma Clarke",
         "role": "tourist",
         "community": None,
+        "nationality": "GB",
         "locale": "en",
     },
 ]

@@ -180,12 +180,19 @@ def _layer_colours(near: RGB, haze: RGB, count: int) -> list[RGB]:
 # --------------------------------------------------------------------------------------------
 
 
-def _sky(rng: random.Random, size: tuple[int, int], top: RGB, horizon: RGB, glow: RGB):
+def _sky(
+    rng: random.Random,
+    size: tuple[int, int],
+    top: RGB,
+    horizon: RGB,
+    glow: RGB,
+    sun_y: tuple[float, float] = (0.1, 0.2),
+):
     """Gradient sky with a soft sun and a few streaks of cloud."""
     w, h = size
     mid = _mix(top, horizon, 0.55)
     image = _gradient(size, [(0.0, top), (0.4, mid), (0.7, horizon), (1.0, horizon)])
-    sx, sy = rng.uniform(0.15, 0.85) * w, rng.uniform(0.13, 0.3) * h
+    sx, sy = rng.uniform(0.12, 0.88) * w, rng.uniform(*sun_y) * h
     r = rng.uniform(0.032, 0.045) * w
 
     def glow_shape(d: _Small) -> None:
@@ -379,23 +386,40 @@ def _palm(draw, x: float, y: float, height: float, color: RGB) -> None:
 
 
 def _banana(draw, x: float, y: float, height: float, color: RGB) -> None:
-    draw.line(
-        [(x, y), (x, y - height * 0.55)], fill=_shade(color, 0.75), width=max(3, int(height * 0.06))
+    """A banana plant: a stout stem and long paddle leaves that arch and droop."""
+    stem_top = y - height * 0.5
+    draw.polygon(
+        [
+            (x - height * 0.04, y),
+            (x + height * 0.04, y),
+            (x + height * 0.025, stem_top),
+            (x - height * 0.025, stem_top),
+        ],
+        fill=_shade(color, 0.75),
     )
-    cx, cy = x, y - height * 0.55
-    for k, angle in enumerate((-2.7, -2.15, -1.6, -1.05, -0.45)):
-        length = height * (0.55 if k % 2 else 0.47)
-        tip = (cx + math.cos(angle) * length, cy + math.sin(angle) * length * 0.75 + height * 0.14)
-        mid = ((cx + tip[0]) / 2, (cy + tip[1]) / 2 - height * 0.1)
-        normal = (math.sin(angle) * height * 0.075, -math.cos(angle) * height * 0.075)
-        leaf = [
-            (cx, cy),
-            (mid[0] + normal[0], mid[1] + normal[1]),
-            tip,
-            (mid[0] - normal[0] * 0.5, mid[1] - normal[1] * 0.5),
-        ]
-        draw.polygon(leaf, fill=_shade(color, 1.0 + 0.07 * (k % 2)))
-        draw.line([(cx, cy), mid, tip], fill=_shade(color, 0.8), width=2)
+    for k, angle in enumerate((-2.75, -2.25, -1.8, -1.35, -0.9, -0.4)):
+        length = height * (0.5 if k % 2 else 0.42)
+        droop = height * (0.35 if abs(angle + 1.57) > 0.5 else 0.12)
+        dx, dy = math.cos(angle), math.sin(angle)
+        spine = []
+        for j in range(9):
+            t = j / 8
+            spine.append((x + dx * length * t, stem_top + dy * length * t + droop * t * t))
+        left, right = [], []
+        for j, (sx, sy) in enumerate(spine):
+            t = j / 8
+            half = height * 0.07 * math.sin(math.pi * min(1.0, t * 1.05)) ** 0.7
+            if j < 8:
+                nx, ny = spine[j + 1][0] - sx, spine[j + 1][1] - sy
+            else:
+                nx, ny = sx - spine[j - 1][0], sy - spine[j - 1][1]
+            norm = math.hypot(nx, ny) or 1.0
+            px, py = -ny / norm * half, nx / norm * half
+            left.append((sx + px, sy + py))
+            right.append((sx - px, sy - py))
+        leaf = _shade(color, 1.0 + 0.08 * (k % 2))
+        draw.polygon([*left, *reversed(right)], fill=leaf)
+        draw.line(spine, fill=_shade(leaf, 1.2), width=max(2, int(height * 0.008)))
 
 
 def _bamboo(draw, rng: random.Random, x: float, y: float, height: float, color: RGB) -> None:
@@ -474,18 +498,18 @@ def _rice_fields(
     for i in range(rows):
         t = i / rows
         upper, lower = curves[i], curves[i + 1]
-        cuts = sorted(rng.uniform(-0.3, 1.3) * w for _ in range(rng.randint(2, 4)))
+        cuts = sorted(rng.uniform(-0.4, 1.4) * w for _ in range(rng.randint(3, 6)))
         edges = [-10.0 * w, *cuts, 11.0 * w]
         for a, b in zip(edges, edges[1:], strict=False):
             up = [(x, y) for x, y in zip(xs, upper, strict=True) if fan_x(a, y) <= x <= fan_x(b, y)]
             lo = [(x, y) for x, y in zip(xs, lower, strict=True) if fan_x(a, y) <= x <= fan_x(b, y)]
             if len(up) < 2 or len(lo) < 2:
                 continue
-            if rng.random() < 0.2:
+            if rng.random() < 0.15:
                 color = water
             else:
                 color = _jitter(rng, rng.choice(greens), hue=0.015, sat=0.05, val=0.05)
-            color = _shade(color, 0.9 + 0.12 * (1 - t))
+                color = _shade(color, 0.9 + 0.12 * (1 - t))
             draw.polygon([*up, *reversed(lo)], fill=color)
             width = max(2, int(3 + 8 * t))
             draw.line([up[0], lo[0]], fill=_rgba(dike, 0.7), width=width)
@@ -507,7 +531,7 @@ def _scene_karst(rng: random.Random, w: int, h: int) -> Image.Image:
     haze = _mix(horizon_color, top, 0.25)
     _karst_range(rng, image, horizon, near, haze, layers=rng.randint(3, 4))
     greens = rng.choice(_GREENS)
-    water = _mix(_mix(horizon_color, top, 0.5), (255, 255, 255), 0.15)
+    water = _mix(top, (255, 255, 255), 0.35)
     field_top = horizon + 0.035 * h
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, field_top - 0.02 * h, w, h], fill=_shade(greens[2], 0.85))
@@ -524,15 +548,15 @@ def _scene_terraces(rng: random.Random, w: int, h: int) -> Image.Image:
     haze = _mix(horizon_color, top, 0.25)
     near = _jitter(rng, rng.choice(_MOUNTAINS), 0.02, 0.06, 0.05)
     horizon = h * rng.uniform(0.36, 0.42)
-    _karst_range(rng, image, horizon, _mix(near, haze, 0.3), haze, layers=2, top=0.1)
+    _karst_range(rng, image, horizon, _mix(near, haze, 0.3), haze, layers=2, top=0.2)
     greens = rng.choice(_GREENS)
-    water = _mix(_mix(horizon_color, top, 0.5), (255, 255, 255), 0.2)
+    water = _mix(top, (255, 255, 255), 0.25)
     draw = ImageDraw.Draw(image, "RGBA")
     hill_top = horizon + 0.01 * h
     rows = rng.randint(10, 13)
     spur_x = rng.uniform(0.3, 0.7) * w
-    spur = rng.uniform(0.12, 0.2) * h
-    spur_w = rng.uniform(0.22, 0.32)
+    spur = rng.uniform(0.16, 0.26) * h
+    spur_w = rng.uniform(0.18, 0.28)
     tilt = rng.uniform(-0.08, 0.08) * h
     wobble = _waves(rng, 3, 4.0 / w, 10.0 / w)
     step = max(4, w // 200)
@@ -540,7 +564,7 @@ def _scene_terraces(rng: random.Random, w: int, h: int) -> Image.Image:
 
     def contour(i: int) -> list[Point]:
         t = (i / rows) ** 1.3
-        y0 = hill_top + (h * 1.08 - hill_top) * t
+        y0 = hill_top + (h * 1.06 + spur * 1.2 - hill_top) * t
         points = []
         for x in xs:
             u = (x - spur_x) / w
@@ -552,21 +576,25 @@ def _scene_terraces(rng: random.Random, w: int, h: int) -> Image.Image:
 
     contours = [contour(i) for i in range(rows + 1)]
     soil = _jitter(rng, _hex("#8d6b43"), 0.01, 0.05, 0.05)
+    # in spring some terraces still hold water before planting; none once the rice ripens
+    flooded = rng.random() < 0.4 and greens is not _GREENS[1]
     draw.polygon([*contours[0], (w + step, h), (-step, h)], fill=_shade(greens[2], 0.8))
     for i in range(rows):
         t = i / rows
         upper, lower = contours[i], contours[i + 1]
-        if rng.random() < 0.22:
-            color = water
+        if flooded and rng.random() < 0.35:
+            color = _mix(water, _shade(greens[0], 1.1), rng.uniform(0.0, 0.25))
         else:
             color = _jitter(rng, greens[i % len(greens)], hue=0.012, sat=0.04, val=0.04)
-        color = _mix(color, haze, 0.3 * (1 - t))
+        color = _mix(color, haze, 0.25 * (1 - t))
         draw.polygon([*upper, *reversed(lower)], fill=color)
-        # the riser: an earth wall below each terrace lip, taller near the viewer
-        riser = max(3.0, (0.006 + 0.028 * t) * h)
-        wall = _mix(_mix(_shade(greens[2], 0.65), soil, 0.5), haze, 0.3 * (1 - t))
-        draw.polygon([*lower, *[(x, y + riser) for x, y in reversed(lower)]], fill=wall)
-        draw.line(lower, fill=_rgba(_shade(greens[3], 1.2), 0.9), width=max(2, int(riser * 0.3)))
+        if i == 0:
+            continue
+        # the riser: the earth wall under the lip of the terrace above, taller near the viewer
+        riser = max(3.0, (0.006 + 0.026 * t) * h)
+        wall = _mix(_mix(_shade(greens[2], 0.55), soil, 0.55), haze, 0.3 * (1 - t))
+        draw.polygon([*upper, *[(x, y + riser) for x, y in reversed(upper)]], fill=wall)
+        draw.line(upper, fill=_rgba(_shade(greens[3], 1.2), 0.9), width=max(2, int(riser * 0.3)))
     _tree_line(
         rng,
         draw,
@@ -585,12 +613,14 @@ def _scene_stilt_house(rng: random.Random, w: int, h: int) -> Image.Image:
     image = _sky(rng, (w, h), top, horizon_color, glow)
     haze = _mix(horizon_color, top, 0.25)
     near = _jitter(rng, rng.choice(_MOUNTAINS), 0.02, 0.06, 0.05)
-    horizon = h * rng.uniform(0.5, 0.56)
-    _karst_range(rng, image, horizon, _mix(near, haze, 0.2), haze, layers=2, top=0.12)
+    horizon = h * rng.uniform(0.48, 0.56)
+    _karst_range(rng, image, horizon, _mix(near, haze, 0.2), haze, layers=2, top=0.14)
     greens = rng.choice(_GREENS[::2])
     _rolling_hills(rng, image, horizon + 0.08 * h, _shade(greens[2], 0.8), haze, layers=2)
     draw = ImageDraw.Draw(image, "RGBA")
-    ground_y = h * rng.uniform(0.8, 0.84)
+    if rng.random() < 0.5:  # a neighbour's house on the hillside
+        _small_house(draw, rng, rng.uniform(0.1, 0.9) * w, horizon + 0.1 * h, 0.035 * h)
+    ground_y = h * rng.uniform(0.78, 0.83)
     ground = _jitter(rng, greens[0], 0.01, 0.04, 0.04)
     draw.polygon(
         [
@@ -602,19 +632,21 @@ def _scene_stilt_house(rng: random.Random, w: int, h: int) -> Image.Image:
         ],
         fill=ground,
     )
+    paddy = rng.random() < 0.45
+    if paddy:  # the family's rice field in front of the house
+        water = _mix(top, (255, 255, 255), 0.35)
+        _rice_fields(rng, image, ground_y + 0.06 * h, rng.choice(_GREENS), water)
+        draw = ImageDraw.Draw(image, "RGBA")
 
-    house_w = w * rng.uniform(0.42, 0.5)
-    cx = w * rng.uniform(0.42, 0.58)
+    house_w = w * rng.uniform(0.38, 0.5)
+    cx = w * rng.uniform(0.36, 0.64)
     left, right = cx - house_w / 2, cx + house_w / 2
-    floor_y = ground_y - h * 0.16
-    wall_top = floor_y - h * 0.15
+    floor_y = ground_y - h * rng.uniform(0.14, 0.17)
+    wall_top = floor_y - h * rng.uniform(0.13, 0.16)
     wood = _jitter(
         rng, rng.choice([_hex("#9a6440"), _hex("#8b5a3c"), _hex("#a87350")]), 0.01, 0.05, 0.05
     )
     dark_wood = _shade(wood, 0.55)
-    thatch = _jitter(
-        rng, rng.choice([_hex("#7d6a45"), _hex("#6f6545"), _hex("#8a7048")]), 0.01, 0.06, 0.05
-    )
     thin = max(2, int(w * 0.003))
 
     draw.ellipse(
@@ -629,13 +661,14 @@ def _scene_stilt_house(rng: random.Random, w: int, h: int) -> Image.Image:
             [px - post_w / 2, floor_y, px + post_w / 2, ground_y + 0.008 * h], fill=dark_wood
         )
     # under the floor: a woodpile and a basket
+    pile_x = left + rng.uniform(0.04, 0.4) * house_w
     draw.rectangle(
-        [left + 0.05 * w, ground_y - 0.035 * h, left + 0.14 * w, ground_y], fill=_shade(wood, 0.75)
+        [pile_x, ground_y - 0.035 * h, pile_x + 0.09 * w, ground_y], fill=_shade(wood, 0.75)
     )
     for k in range(4):
         y = ground_y - 0.035 * h + k * 0.009 * h
-        draw.line([(left + 0.05 * w, y), (left + 0.14 * w, y)], fill=dark_wood, width=2)
-    bx = right - 0.1 * w
+        draw.line([(pile_x, y), (pile_x + 0.09 * w, y)], fill=dark_wood, width=2)
+    bx = right - rng.uniform(0.12, 0.3) * house_w
     draw.ellipse([bx, ground_y - 0.04 * h, bx + 0.04 * w, ground_y], fill=_hex("#b58a4f"))
     # floor beam, plank walls, lattice windows
     draw.rectangle(
@@ -648,10 +681,10 @@ def _scene_stilt_house(rng: random.Random, w: int, h: int) -> Image.Image:
         draw.line([(x, wall_top), (x, floor_y - 0.012 * h)], fill=_shade(wood, 0.85), width=2)
         x += w * 0.012
     wins = rng.randint(2, 4)
-    win_w = house_w * 0.12
+    win_w = house_w * rng.uniform(0.1, 0.13)
     for k in range(wins):
         wx = left + house_w * (k + 0.5) / wins - win_w / 2
-        wy0, wy1 = wall_top + 0.035 * h, floor_y - 0.05 * h
+        wy0, wy1 = wall_top + 0.03 * h, floor_y - 0.045 * h
         draw.rectangle([wx, wy0, wx + win_w, wy1], fill=_hex("#3a2a20"))
         for j in range(1, 5):
             lx = wx + win_w * j / 5
@@ -671,6 +704,14 @@ def _scene_stilt_house(rng: random.Random, w: int, h: int) -> Image.Image:
         draw.rectangle(
             [px - post_w / 2, floor_y, px + post_w / 2, ground_y + 0.008 * h], fill=dark_wood
         )
+    if rng.random() < 0.6:  # washing drying on the veranda rail
+        for k in range(rng.randint(2, 4)):
+            px = vx0 + (vx1 - vx0) * (0.12 + 0.22 * k)
+            cloth = rng.choice([_INDIGO, *_FESTIVE, (240, 240, 235)])
+            draw.rectangle(
+                [px, floor_y - 0.05 * h, px + 0.018 * w, floor_y - 0.05 * h + 0.045 * h],
+                fill=cloth,
+            )
     lx = vx0 + 0.02 * w if side < 0 else vx1 - 0.02 * w
     foot = lx + side * 0.06 * w
     for rail in (-0.012 * w, 0.012 * w):
@@ -684,9 +725,37 @@ def _scene_stilt_house(rng: random.Random, w: int, h: int) -> Image.Image:
         yy = floor_y + (ground_y - floor_y) * t
         xx = lx + (foot - lx) * t
         draw.line([(xx - 0.012 * w, yy), (xx + 0.012 * w, yy)], fill=dark_wood, width=thin)
-    # the palm-leaf hip roof with overlapping rows of leaves
+    _stilt_roof(draw, rng, w, h, left, right, wall_top)
+
+    # the garden: banana plants, a fan palm, bamboo
+    plant = _jitter(rng, _hex("#4f8f3f"), 0.02, 0.06, 0.05)
+    far = -side
+    bx = cx + far * (house_w / 2 + rng.uniform(0.06, 0.12) * w)
+    _banana(draw, bx, ground_y + 0.01 * h, h * rng.uniform(0.22, 0.3), plant)
+    if rng.random() < 0.7:
+        _banana(draw, bx + far * 0.07 * w, ground_y + 0.02 * h, h * 0.2, _shade(plant, 1.08))
+    palm_x = cx - far * (house_w / 2 + rng.uniform(0.16, 0.24) * w)
+    _palm(draw, palm_x, ground_y + 0.01 * h, h * rng.uniform(0.36, 0.46), _shade(plant, 0.9))
+    bamboo_x = w * (rng.uniform(0.0, 0.06) if far < 0 else rng.uniform(0.94, 1.0))
+    _bamboo(
+        draw, rng, bamboo_x, ground_y + 0.01 * h, h * rng.uniform(0.42, 0.56), _shade(plant, 1.1)
+    )
+    if not paddy:
+        for _ in range(40):
+            gx, gy = rng.uniform(0, w), rng.uniform(ground_y + 0.04 * h, h)
+            draw.line(
+                [(gx, gy), (gx + rng.uniform(-6, 6), gy - 0.02 * h)],
+                fill=_shade(ground, 0.8),
+                width=3,
+            )
+    return image
+
+
+def _stilt_roof(draw, rng: random.Random, w, h, left: float, right: float, wall_top: float):
+    """A steep hip roof: palm-leaf thatch, or the curved clay tiles of Lang Son houses."""
+    house_w = right - left
     eave_y = wall_top + 0.01 * h
-    ridge_y = wall_top - h * rng.uniform(0.2, 0.24)
+    ridge_y = wall_top - h * rng.uniform(0.19, 0.24)
     over = 0.06 * w
     roof = [
         (left - over, eave_y),
@@ -694,71 +763,59 @@ def _scene_stilt_house(rng: random.Random, w: int, h: int) -> Image.Image:
         (right - house_w * 0.22, ridge_y),
         (right + over, eave_y),
     ]
-    draw.polygon(roof, fill=thatch)
-    draw.polygon([roof[0], roof[1], (left + house_w * 0.12, eave_y)], fill=_shade(thatch, 0.82))
-    draw.polygon([roof[3], roof[2], (right - house_w * 0.12, eave_y)], fill=_shade(thatch, 0.82))
-    rows = 9
-    for k in range(1, rows):
-        t = k / rows
-        y = ridge_y + (eave_y - ridge_y) * t
-        xl = roof[1][0] + (roof[0][0] - roof[1][0]) * t
-        xr = roof[2][0] + (roof[3][0] - roof[2][0]) * t
-        draw.line(
-            [(xl, y), (xr, y)], fill=_rgba(_shade(thatch, 0.7), 0.7), width=max(2, int(h * 0.004))
+    tiles = rng.random() < 0.4
+    if tiles:
+        color = _jitter(
+            rng, rng.choice([_hex("#8a4a32"), _hex("#6e4a3c"), _hex("#5e5650")]), 0.01, 0.05, 0.04
         )
-        x = xl
-        while x < xr:
+    else:
+        color = _jitter(
+            rng, rng.choice([_hex("#7d6a45"), _hex("#6f6545"), _hex("#8a7048")]), 0.01, 0.06, 0.05
+        )
+    draw.polygon(roof, fill=color)
+    draw.polygon([roof[0], roof[1], (left + house_w * 0.12, eave_y)], fill=_shade(color, 0.82))
+    draw.polygon([roof[3], roof[2], (right - house_w * 0.12, eave_y)], fill=_shade(color, 0.82))
+    if tiles:
+        # rows of tiles running down the slope
+        step = 0.012 * w
+        x = roof[1][0]
+        while x < roof[2][0]:
+            t = (x - roof[1][0]) / max(1.0, roof[2][0] - roof[1][0])
+            bottom_x = left + house_w * 0.12 + (house_w * 0.76) * t
             draw.line(
-                [(x, y), (x + 0.004 * w, y - 0.012 * h)],
-                fill=_rgba(_shade(thatch, 1.2), 0.6),
-                width=2,
+                [(x, ridge_y), (bottom_x, eave_y)],
+                fill=_rgba(_shade(color, 0.7), 0.8),
+                width=max(2, int(w * 0.003)),
             )
-            x += 0.011 * w
-    draw.line([roof[1], roof[2]], fill=_shade(thatch, 0.6), width=max(4, int(h * 0.008)))
-    draw.line([roof[0], roof[3]], fill=_shade(thatch, 0.55), width=max(3, int(h * 0.006)))
-    # smoke from the kitchen hearth, drifting up through the thatch
-    if rng.random() < 0.6:
-        sx = cx + rng.uniform(-0.15, 0.15) * house_w
-
-        def smoke(d: _Small) -> None:
-            for k in range(5):
-                r = 0.02 * h * (1 + k * 0.5)
-                d.ellipse(
-                    [
-                        sx + k * 0.02 * w - r,
-                        ridge_y - k * 0.05 * h - r,
-                        sx + k * 0.02 * w + r,
-                        ridge_y - k * 0.05 * h + r,
-                    ],
-                    90 - k * 14,
+            x += step
+        for k in range(1, 6):
+            t = k / 6
+            y = ridge_y + (eave_y - ridge_y) * t
+            xl = roof[1][0] + (roof[0][0] - roof[1][0]) * t
+            xr = roof[2][0] + (roof[3][0] - roof[2][0]) * t
+            draw.line([(xl, y), (xr, y)], fill=_rgba(_shade(color, 1.15), 0.35), width=2)
+    else:
+        rows = 9
+        for k in range(1, rows):
+            t = k / rows
+            y = ridge_y + (eave_y - ridge_y) * t
+            xl = roof[1][0] + (roof[0][0] - roof[1][0]) * t
+            xr = roof[2][0] + (roof[3][0] - roof[2][0]) * t
+            draw.line(
+                [(xl, y), (xr, y)],
+                fill=_rgba(_shade(color, 0.7), 0.7),
+                width=max(2, int(h * 0.004)),
+            )
+            x = xl
+            while x < xr:
+                draw.line(
+                    [(x, y), (x + 0.004 * w, y - 0.012 * h)],
+                    fill=_rgba(_shade(color, 1.2), 0.6),
+                    width=2,
                 )
-
-        _soft_paint(
-            image,
-            (245, 245, 240),
-            (sx - 0.05 * w, ridge_y - 0.3 * h, sx + 0.15 * w, ridge_y),
-            smoke,
-            0.015 * h,
-        )
-        draw = ImageDraw.Draw(image, "RGBA")
-    # the garden: banana plants, a fan palm, bamboo
-    plant = _jitter(rng, _hex("#4f8f3f"), 0.02, 0.06, 0.05)
-    far = -side
-    bx = cx + far * (house_w / 2 + 0.09 * w)
-    _banana(draw, bx, ground_y + 0.01 * h, h * 0.26, plant)
-    _banana(draw, bx + far * 0.07 * w, ground_y + 0.02 * h, h * 0.2, _shade(plant, 1.08))
-    _palm(
-        draw, cx - far * (house_w / 2 + 0.2 * w), ground_y + 0.01 * h, h * 0.42, _shade(plant, 0.9)
-    )
-    _bamboo(
-        draw, rng, w * (0.03 if far < 0 else 0.97), ground_y + 0.01 * h, h * 0.5, _shade(plant, 1.1)
-    )
-    for _ in range(40):
-        gx, gy = rng.uniform(0, w), rng.uniform(ground_y + 0.04 * h, h)
-        draw.line(
-            [(gx, gy), (gx + rng.uniform(-6, 6), gy - 0.02 * h)], fill=_shade(ground, 0.8), width=3
-        )
-    return image
+                x += 0.011 * w
+    draw.line([roof[1], roof[2]], fill=_shade(color, 0.6), width=max(4, int(h * 0.008)))
+    draw.line([roof[0], roof[3]], fill=_shade(color, 0.55), width=max(3, int(h * 0.006)))
 
 
 def _scene_lake(rng: random.Random, w: int, h: int) -> Image.Image:
@@ -911,59 +968,63 @@ def _scene_cave(rng: random.Random, w: int, h: int) -> Image.Image:
             )
         )
     bank_l, bank_r = rng.uniform(0.02, 0.16) * w, rng.uniform(0.84, 0.98) * w
-    opening = [*mouth, (bank_r, h), (bank_l, h)]
+    # a river cave like Puong, or a dry show cave like Hua Ma with a stairway
+    dry = rng.random() < 0.4
+    opening = mouth if dry else [*mouth, (bank_r, h), (bank_l, h)]
 
-    # the inside of the river: dark near the walls, a bright streak of reflected daylight
-    dark_water = _shade(river, 0.35)
-    bands = 12
-    for k in range(bands):
-        t0, t1 = k / bands, (k + 1) / bands
-        y0, y1 = floor + (h - floor) * t0, floor + (h - floor) * t1 + 1
-        xl0, xl1 = (
-            mouth[0][0] + (bank_l - mouth[0][0]) * t0,
-            mouth[0][0] + (bank_l - mouth[0][0]) * t1,
-        )
-        xr0, xr1 = (
-            mouth[-1][0] + (bank_r - mouth[-1][0]) * t0,
-            mouth[-1][0] + (bank_r - mouth[-1][0]) * t1,
-        )
-        draw.polygon(
-            [(xl0, y0), (xr0, y0), (xr1, y1), (xl1, y1)],
-            fill=_mix(river, dark_water, 0.15 + t0 * 0.75),
-        )
-    sparkle = _mix(glow, white, 0.5)
-    for _ in range(45):
-        t = rng.random() ** 0.8
-        y = floor + (h - floor) * t
-        x = cx + rng.gauss(0, 0.3) * mouth_w * (0.5 + 0.4 * t)
-        length = (0.015 + 0.05 * t) * w
-        draw.line(
-            [(x - length / 2, y), (x + length / 2, y)],
-            fill=_rgba(sparkle, 0.4 * (1 - t) + 0.1),
-            width=max(2, int(1 + 4 * t)),
-        )
-    # a boat in the light
-    if rng.random() < 0.75:
-        s = h * 0.028
-        bx, by = cx + rng.uniform(-0.08, 0.08) * w, floor + (h - floor) * rng.uniform(0.2, 0.35)
-        draw.polygon(
-            [
-                (bx - 3 * s, by - 0.4 * s),
-                (bx + 3 * s, by - 0.6 * s),
-                (bx + 2.3 * s, by + 0.2 * s),
-                (bx - 2.4 * s, by + 0.2 * s),
-            ],
-            fill=(30, 26, 24, 255),
-        )
-        for k in range(3):
-            px = bx - 1.5 * s + k * 1.4 * s
-            draw.rectangle(
-                [px - 0.25 * s, by - 1.25 * s, px + 0.25 * s, by - 0.4 * s],
-                fill=rng.choice([(232, 112, 42, 255), (240, 160, 48, 255)]),
+    if not dry:
+        # the inside of the river: dark near the walls, a bright streak of reflected daylight
+        dark_water = _shade(river, 0.35)
+        bands = 12
+        for k in range(bands):
+            t0, t1 = k / bands, (k + 1) / bands
+            y0, y1 = floor + (h - floor) * t0, floor + (h - floor) * t1 + 1
+            xl0, xl1 = (
+                mouth[0][0] + (bank_l - mouth[0][0]) * t0,
+                mouth[0][0] + (bank_l - mouth[0][0]) * t1,
             )
-            draw.ellipse(
-                [px - 0.2 * s, by - 1.65 * s, px + 0.2 * s, by - 1.25 * s], fill=(40, 32, 28, 255)
+            xr0, xr1 = (
+                mouth[-1][0] + (bank_r - mouth[-1][0]) * t0,
+                mouth[-1][0] + (bank_r - mouth[-1][0]) * t1,
             )
+            draw.polygon(
+                [(xl0, y0), (xr0, y0), (xr1, y1), (xl1, y1)],
+                fill=_mix(river, dark_water, 0.15 + t0 * 0.75),
+            )
+        sparkle = _mix(glow, white, 0.5)
+        for _ in range(45):
+            t = rng.random() ** 0.8
+            y = floor + (h - floor) * t
+            x = cx + rng.gauss(0, 0.3) * mouth_w * (0.5 + 0.4 * t)
+            length = (0.015 + 0.05 * t) * w
+            draw.line(
+                [(x - length / 2, y), (x + length / 2, y)],
+                fill=_rgba(sparkle, 0.4 * (1 - t) + 0.1),
+                width=max(2, int(1 + 4 * t)),
+            )
+        # a boat in the light
+        if rng.random() < 0.75:
+            s = h * 0.028
+            bx, by = cx + rng.uniform(-0.08, 0.08) * w, floor + (h - floor) * rng.uniform(0.2, 0.35)
+            draw.polygon(
+                [
+                    (bx - 3 * s, by - 0.4 * s),
+                    (bx + 3 * s, by - 0.6 * s),
+                    (bx + 2.3 * s, by + 0.2 * s),
+                    (bx - 2.4 * s, by + 0.2 * s),
+                ],
+                fill=(30, 26, 24, 255),
+            )
+            for k in range(3):
+                px = bx - 1.5 * s + k * 1.4 * s
+                draw.rectangle(
+                    [px - 0.25 * s, by - 1.25 * s, px + 0.25 * s, by - 0.4 * s],
+                    fill=rng.choice([(232, 112, 42, 255), (240, 160, 48, 255)]),
+                )
+                draw.ellipse(
+                    [px - 0.2 * s, by - 1.65 * s, px + 0.2 * s, by - 1.25 * s],
+                    fill=(40, 32, 28, 255),
+                )
 
     # the rock: drawn on its own layer, then laid over everything but the opening
     rock = _jitter(
@@ -973,16 +1034,25 @@ def _scene_cave(rng: random.Random, w: int, h: int) -> Image.Image:
         (w, h), [(0.0, _shade(rock, 0.55)), (0.45, rock), (1.0, _shade(rock, 0.45))]
     )
     rd = ImageDraw.Draw(rock_img)
-    for _ in range(22):  # slabs and bulges of limestone
-        x, y = rng.uniform(0, w), rng.uniform(0, h)
-        r = rng.uniform(0.05, 0.16) * w
-        tone = _shade(rock, rng.uniform(0.8, 1.15))
+    for _ in range(5):  # bedding planes of the limestone
+        y = rng.uniform(0.05, 0.95) * h
+        waves = _waves(rng, 2, 2.0 / w, 6.0 / w)
+        thick = rng.uniform(0.01, 0.03) * h
+        edge = [(x, y + 0.04 * h * _wave_value(waves, x)) for x in range(0, w + 40, 40)]
+        tone = _shade(rock, rng.choice((0.88, 0.93, 1.05)))
+        rd.polygon([*edge, *[(x, yy + thick) for x, yy in reversed(edge)]], fill=tone)
+    for _ in range(18):  # flowstone curtains running down the walls
+        x = rng.uniform(0, w)
+        y0 = rng.uniform(-0.1, 0.5) * h
+        length = rng.uniform(0.15, 0.5) * h
+        half = rng.uniform(0.01, 0.035) * w
+        tone = _shade(rock, rng.uniform(0.88, 1.07))
         rd.polygon(
             [
-                (x - r, y + rng.uniform(-0.2, 0.2) * r),
-                (x - 0.3 * r, y - 0.45 * r),
-                (x + r, y - rng.uniform(0.1, 0.4) * r),
-                (x + 0.6 * r, y + 0.35 * r),
+                (x - half, y0),
+                (x + half, y0),
+                (x + 0.3 * half, y0 + length),
+                (x - 0.2 * half, y0 + length * 0.9),
             ],
             fill=tone,
         )
@@ -1020,6 +1090,8 @@ def _scene_cave(rng: random.Random, w: int, h: int) -> Image.Image:
     rim = rim.resize((w, h), Image.Resampling.BILINEAR)
     lit_rock = Image.composite(rock_img, Image.new("RGB", (w, h), light), rim)
     image.paste(lit_rock, (0, 0), mask)
+    if dry:
+        _cave_stairs(ImageDraw.Draw(image, "RGBA"), rng, w, h, cx, floor, rock, light)
     # a soft shaft of light falling into the cave
     beam = [
         (cx - mouth_w * 0.25, mouth_top),
@@ -1037,13 +1109,81 @@ def _scene_cave(rng: random.Random, w: int, h: int) -> Image.Image:
     return image
 
 
+def _cave_stairs(draw, rng: random.Random, w, h, cx: float, floor: float, rock: RGB, light: RGB):
+    """A stone stairway climbing to the cave mouth, between stalagmites."""
+    stone = _mix(rock, light, 0.45)
+    top_half, bottom_half = 0.05 * w, 0.2 * w
+    bend = rng.uniform(-0.12, 0.12) * w
+    steps = 11
+    for k in range(steps):
+        t0, t1 = k / steps, (k + 1) / steps
+        # the path widens and bends as it comes towards the viewer
+        y0 = floor + (h - floor) * t0**1.3
+        y1 = floor + (h - floor) * t1**1.3
+        c0, c1 = cx + bend * t0 * t0, cx + bend * t1 * t1
+        hw0 = top_half + (bottom_half - top_half) * t0
+        hw1 = top_half + (bottom_half - top_half) * t1
+        tread = _mix(stone, rock, 0.15 + 0.5 * t0)
+        draw.polygon([(c0 - hw0, y0), (c0 + hw0, y0), (c1 + hw1, y1), (c1 - hw1, y1)], fill=tread)
+        riser = (y1 - y0) * 0.35
+        draw.polygon(
+            [(c1 - hw1, y1 - riser), (c1 + hw1, y1 - riser), (c1 + hw1, y1), (c1 - hw1, y1)],
+            fill=_shade(tread, 0.75),
+        )
+    # a handrail along one side
+    side = rng.choice((-1, 1))
+    rail = []
+    for k in range(steps + 1):
+        t = k / steps
+        y = floor + (h - floor) * t**1.3
+        c = cx + bend * t * t
+        rail.append(
+            (c + side * (top_half + (bottom_half - top_half) * t) * 1.08, y - (0.02 + 0.06 * t) * h)
+        )
+    draw.line(rail, fill=_rgba(_shade(light, 0.8), 0.9), width=max(2, int(0.004 * h)))
+    for x, y in rail[1::2]:
+        draw.line(
+            [(x, y), (x, y + 0.05 * h * (y - floor) / (h - floor) + 0.01 * h)],
+            fill=_rgba(_shade(light, 0.7), 0.9),
+            width=max(2, int(0.003 * h)),
+        )
+    # stalagmites rising from the floor on either side
+    for _ in range(rng.randint(5, 8)):
+        t = rng.uniform(0.1, 0.9)
+        y = floor + (h - floor) * t**1.3
+        c = cx + bend * t * t
+        half_path = top_half + (bottom_half - top_half) * t
+        x = c + rng.choice((-1, 1)) * (half_path * rng.uniform(1.3, 3.0))
+        height = (0.05 + 0.2 * t) * h * rng.uniform(0.6, 1.0)
+        base = (0.012 + 0.03 * t) * w
+        tone = _mix(rock, light, rng.uniform(0.05, 0.22))
+        _stalagmite(draw, rng, x, y, base, height, tone)
+
+
+def _stalagmite(draw, rng: random.Random, x: float, y: float, base: float, height: float, tone):
+    """A knobbly column of flowstone with a rounded tip, lit from the cave mouth."""
+    bumps = _waves(rng, 2, 9.0, 16.0)
+    left, right = [], []
+    for k in range(13):
+        t = k / 12
+        half = base * (1 - t) ** 0.8 * (1 + 0.15 * _wave_value(bumps, t * 3)) + base * 0.12
+        yy = y - height * t
+        left.append((x - half, yy))
+        right.append((x + half, yy))
+    tip = base * 0.12
+    draw.polygon([*left, *reversed(right)], fill=tone)
+    draw.ellipse([x - tip, y - height - tip, x + tip, y - height + tip], fill=tone)
+    shadow = [(x + base * 0.1 * (1 - k / 12), yy) for k, (_, yy) in enumerate(right)]
+    draw.polygon([*shadow, *reversed(right)], fill=_shade(tone, 0.78))
+
+
 def _scene_market(rng: random.Random, w: int, h: int) -> Image.Image:
     top, horizon_color, glow = _pick_sky(rng)
     image = _sky(rng, (w, h), top, horizon_color, glow)
     haze = _mix(horizon_color, top, 0.25)
     near = _jitter(rng, rng.choice(_MOUNTAINS), 0.02, 0.06, 0.05)
     horizon = h * rng.uniform(0.38, 0.43)
-    _karst_range(rng, image, horizon, _mix(near, haze, 0.3), haze, layers=2, top=0.1)
+    _karst_range(rng, image, horizon, _mix(near, haze, 0.3), haze, layers=2, top=0.18)
     greens = rng.choice(_GREENS[::2])
     _rolling_hills(rng, image, horizon + 0.1 * h, _shade(greens[2], 0.8), haze, layers=2)
     draw = ImageDraw.Draw(image, "RGBA")
