@@ -1,24 +1,15 @@
 """Paying for a booking from its page: choose a method, go to Stripe, or see the VietQR code."""
 
-import qrcode
-import qrcode.image.svg
 from flask import Blueprint, Response, flash, redirect, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..gateways.qr import render_svg
 from ..services import payments
 from ..services.errors import ServiceError
 from .booking_access import booking_key, viewable_booking
 
 bp = Blueprint("payments", __name__)
-
-
-def qr_svg(text: str) -> str:
-    """A scalable QR code of `text` (ECC M), without width/height so CSS sizes it."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    code.add_data(text)
-    svg = code.make_image(image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
-    return svg.replace('width="', 'data-width="').replace('height="', 'data-height="')
 
 
 def detail_url(booking, *, external: bool = False, **params) -> str:
@@ -59,7 +50,7 @@ def vietqr_svg(reference: str):
     state = payments.panel_state(booking)
     if not state["vietqr"]:
         return Response(status=404)
-    response = Response(qr_svg(state["vietqr"]["payload"]), mimetype="image/svg+xml")
+    response = Response(render_svg(state["vietqr"]["payload"]), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -69,7 +60,7 @@ def _panel_helpers():
     def payment_panel(booking):
         state = payments.panel_state(booking)
         if state["vietqr"]:
-            state["vietqr"]["svg"] = Markup(qr_svg(state["vietqr"]["payload"]))
+            state["vietqr"]["svg"] = Markup(render_svg(state["vietqr"]["payload"]))
         return state
 
     return {"payment_panel": payment_panel}
