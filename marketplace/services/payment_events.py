@@ -146,6 +146,8 @@ def _charge_refunded(charge: dict, now: datetime):
     updated = 0
     for data in (charge.get("refunds") or {}).get("data") or []:
         refund = db.session.scalar(select(Refund).where(Refund.provider_ref == data.get("id")))
+        if refund is None and (data.get("metadata") or {}).get("booking_reference"):
+            continue  # ours, announced while our refund call is still being recorded
         if refund is None:
             payment = db.session.scalar(
                 select(Payment).where(Payment.provider_payment_id == charge.get("payment_intent"))
