@@ -169,8 +169,9 @@ def _start_stripe(booking: Booking, now: datetime, *, success_url: str, cancel_u
     amount = due(booking)
     attempt = len([p for p in booking.payments if p.method == PaymentMethod.STRIPE]) + 1
     # Stripe wants 30 min to 24 h; a hold that lapses first expires the session (expire_holds)
-    expires_at = max(
-        booking.hold_expires_at, now + timedelta(seconds=stripe_gateway.MIN_SESSION_SECONDS)
+    expires_at = min(
+        max(booking.hold_expires_at, now + timedelta(seconds=stripe_gateway.MIN_SESSION_SECONDS)),
+        now + timedelta(hours=23, minutes=55),
     )
     try:
         session = stripe_gateway.create_checkout_session(
