@@ -186,3 +186,15 @@ def run_payouts(period_end: datetime, *, actor=None, now: datetime | None = None
         payouts.append(payout)
     db.session.commit()
     return payouts
+
+
+def parse_month(text: str | None, now: datetime | None = None) -> tuple[int, int]:
+    """ "2026-11" as (2026, 11); the current business month when missing or malformed."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-", 1))
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return year, month
+    except ValueError:
+        pass
+    today = (now or utcnow()).astimezone(BUSINESS_TZ)
+    return today.year, today.month

@@ -169,3 +169,24 @@ def test_form_action_allows_the_checkout_origin(app, client):
     finally:
         app.config["STRIPE_CHECKOUT_ORIGIN"] = saved
     assert "form-action 'self' https://checkout.stripe.com http://127.0.0.1:12111" in csp
+
+
+def test_statements_for_the_host_and_the_village_fund_and_a_payout_run(app, client):
+    community = make_community()
+    host = make_user(Role.HOST, community=community)
+    booking = make_booking(make_listing(community=community, host=host, nightly_price=400_000))
+    payments.mark_transfer_received(booking, host)
+    login(client, host)
+    page = client.get("/host/statement").get_data(as_text=True)
+    assert booking.reference in page and "680.000" in page
+    client.post("/account/logout")
+    login(client, make_user(Role.COOP, community=community))
+    assert "40.000" in client.get("/admin/ledger").get_data(as_text=True)  # 5 % fund
+    assert client.post("/admin/ledger/payouts").status_code == 403
+    client.post("/account/logout")
+    login(client, make_user(Role.ADMIN))
+    assert client.post("/admin/ledger/payouts").status_code == 302
+    from marketplace.models import Payout
+
+    [payout] = db.session.query(Payout).all()
+    assert payout.host_id == host.id and payout.amount == 680_000

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Role
-from ...services import bookings, payments
+from ...services import bookings, ledger, payments
 from ...services.booking_access import can_manage
 from ...services.errors import ServiceError
 from ..security import next_param, safe_next
@@ -88,3 +88,13 @@ def pending_payments():
         waiting = payments.pending_for_hosts(community_ids, current_user.id)
     rows = [(booking, payments.panel_state(booking)) for booking in waiting]
     return render_template("payments/host_pending.html", rows=rows)
+
+
+@bp.get("/statement")
+def statement():
+    """The host's month: their share of each payment, less their share of refunds."""
+    year, month = ledger.parse_month(request.args.get("month"))
+    return render_template(
+        "payments/host_statement.html",
+        statement=ledger.host_statement(current_user.id, year, month),
+    )
