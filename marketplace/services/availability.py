@@ -78,13 +78,26 @@ def free_units_by_night(
 def free_units(
     room_types: Iterable[RoomType], check_in: date, check_out: date, now: datetime | None = None
 ) -> dict[int, int]:
-    """Units of each room type free on every night of the stay (the fewest over the nights)."""
+    """Units of each room type free on every night of the stay (the fewest over the nights).
+
+    `room_types` may be model rows or any rows with `id` and `units` (searches pass light rows).
+    Works from the claimed and blocked nights alone, so a search over thousands of room types
+    costs two queries and no per-night dictionary.
+    """
     room_types = list(room_types)
     if check_out <= check_in:
         return {rt.id: 0 for rt in room_types}
+    now = now or utcnow()
     last_night = date.fromordinal(check_out.toordinal() - 1)
-    by_night = free_units_by_night(room_types, check_in, last_night, now)
-    return {rt_id: min(nights.values()) for rt_id, nights in by_night.items()}
+    ids = [rt.id for rt in room_types]
+    busiest: dict[int, int] = defaultdict(int)
+    for (rt_id, _night), rooms in claimed_rooms(ids, check_in, last_night, now).items():
+        busiest[rt_id] = max(busiest[rt_id], rooms)
+    blocked = {rt_id for rt_id, _night in blocked_nights(ids, check_in, last_night)}
+    return {
+        rt.id: 0 if rt.id in blocked else max(rt.units - busiest.get(rt.id, 0), 0)
+        for rt in room_types
+    }
 
 
 def seats_taken(departure_ids: Iterable[int], now: datetime | None = None) -> dict[int, int]:

@@ -1,0 +1,453 @@
+"""Finding what can really be booked: one code path for the result pages, listing pages and API.
+
+A search runs a fixed number of queries whatever the catalogue's size:
+1. the candidate listings (published, community, kind), as light rows;
+2. their room types, as light rows;
+3. the rooms claimed and 4. the nights blocked in the window (`availability.free_units`);
+5. the departures in the window and 6. their seats taken (`availability.seats_left`);
+7. the price rules, for the listings that need a price (`pricing.rules_by_listing`);
+and then the page's listings with their texts, photos and community (a few `selectin` loads).
+Everything between is plain Python over those rows.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..clock import BUSINESS_TZ, business_today, utcnow
+from ..extensions import db
+from ..models import (
+    Community,
+    Departure,
+    DepartureStatus,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    RoomType,
+)
+from . import availability, pricing
+from .booking_requests import check_stay_dates, invalid, parse_date, parse_int
+
+MAX_GUESTS = 50
+PER_PAGE = 12
+MAX_PER_PAGE = 50
+#: without dates, tours show their departures of the next days
+TOUR_HORIZON_DAYS = 30
+SORTS = ("recommended", "price_low", "price_high", "rating")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    community: str | None = None
+    kind: ListingKind | None = None
+    check_in: date | None = None
+    check_out: date | None = None
+    guests: int = 1
+    certification: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    sort: str = "recommended"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def dated(self) -> bool:
+        return self.check_in is not None
+
+    @property
+    def nights(self) -> int:
+        return (self.check_out - self.check_in).days if self.dated else 0
+
+    def args(self, **changes) -> dict:
+        """The query as URL arguments (for links to other pages or sorts), empty ones left out."""
+        values = {
+            "community": self.community,
+            "kind": self.kind.value if self.kind else None,
+            "check_in": self.check_in.isoformat() if self.check_in else None,
+            "check_out": self.check_out.isoformat() if self.check_out else None,
+            "guests": self.guests,
+            "certification": self.certification,
+            "min_price": self.min_price,
+            "max_price": self.max_price,
+            "sort": None if self.sort == "recommended" else self.sort,
+            "page": None if self.page == 1 else self.page,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def parse_query(
+    args: Mapping, today: date | None = None, *, dates_only: bool = False
+) -> SearchQuery:
+    """A SearchQuery from URL arguments. Raises ServiceError naming the field at fault:
+    unparseable or past dates, check-out not after check-in, over 30 nights, one date without
+    the other, guests below 1, an unknown kind or sort, a page that is not a whole number.
+    """
+    today = today or business_today()
+
+    def value(name: str) -> str:
+        return str(args.get(name) or "").strip()
+
+    check_in = check_out = None
+    if value("check_in") or value("check_out"):
+        if not value("check_in"):
+            raise invalid(_("Choose an arrival date."), "check_in", "missing_date")
+        if not value("check_out"):
+            raise invalid(_("Choose a departure date."), "check_out", "missing_date")
+        check_in = parse_date(value("check_in"), "check_in")
+        check_out = parse_date(value("check_out"), "check_out")
+        check_stay_dates(check_in, check_out, "", today)
+    guests = parse_int(value("guests") or 1, "guests", minimum=1, maximum=MAX_GUESTS)
+    if dates_only:
+        return SearchQuery(check_in=check_in, check_out=check_out, guests=guests)
+    kind = None
+    if value("kind"):
+        try:
+            kind = ListingKind(value("kind"))
+        except ValueError:
+            raise invalid(_("Choose stays or tours."), "kind", "invalid_kind") from None
+    sort = value("sort") or "recommended"
+    if sort not in SORTS:
+        raise invalid(_("Choose a sort order from the list."), "sort", "invalid_sort")
+    prices = {}
+    for name in ("min_price", "max_price"):
+        raw = value(name)
+        prices[name] = parse_int(raw, name, minimum=0, maximum=10**10) if raw else None
+    return SearchQuery(
+        community=value("community") or None,
+        kind=kind,
+        check_in=check_in,
+        check_out=check_out,
+        guests=guests,
+        certification=value("certification") or None,
+        min_price=prices["min_price"],
+        max_price=prices["max_price"],
+        sort=sort,
+        page=parse_int(value("page") or 1, "page", minimum=1, maximum=10**6),
+        per_page=parse_int(value("per_page") or PER_PAGE, "per_page", maximum=MAX_PER_PAGE),
+    )
+
+
+@dataclass
+class RoomOffer:
+    """A room type for the query: how many are free and what the stay costs."""
+
+    room_type: object
+    #: fewest free units over the nights; None without dates
+    available: int | None
+    #: one unit for the whole stay; None without dates
+    total_price: int | None
+    #: units the party needs (guests / sleeps per unit, rounded up)
+    rooms_needed: int
+    #: None when the room can take the party, else why not
+    problem: str | None = None
+
+    @property
+    def bookable(self) -> bool:
+        return self.problem is None
+
+    @property
+    def party_price(self) -> int | None:
+        return None if self.total_price is None else self.total_price * self.rooms_needed
+
+
+@dataclass
+class DepartureOffer:
+    departure: object
+    remaining: int
+
+    @property
+    def bookable_for(self) -> int:
+        return self.remaining
+
+
+@dataclass
+class Offer:
+    """A listing as the query sees it."""
+
+    listing_id: int
+    kind: ListingKind
+    rooms: list[RoomOffer] = field(default_factory=list)
+    departures: list[DepartureOffer] = field(default_factory=list)
+    listing: Listing | None = None
+    #: cheapest bookable whole stay for the party, price per person for tours, or the
+    #: lowest nightly rate without dates
+    price: int | None = None
+    #: "stay", "person" or "night": what `price` is for
+    price_basis: str = "night"
+
+    @property
+    def available(self) -> bool:
+        if self.kind == ListingKind.STAY:
+            return any(room.bookable for room in self.rooms)
+        return bool(self.departures)
+
+
+@dataclass
+class SearchPage:
+    query: SearchQuery
+    offers: list[Offer]
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+def search(query: SearchQuery, now: datetime | None = None) -> SearchPage:
+    """Published listings that can take the party on the dates, priced, sorted, one page."""
+    now = now or utcnow()
+    listing_rows = _candidate_rows(query)
+    offers = _offers(listing_rows, query, now)
+    offers = [o for o in offers if o.available]
+    if query.min_price is not None or query.max_price is not None:
+        _price(offers, query)
+        offers = [o for o in offers if _in_price_range(o.price, query)]
+    if query.sort in ("price_low", "price_high"):
+        _price(offers, query)
+        sign = -1 if query.sort == "price_high" else 1
+        offers.sort(key=lambda o: (o.price is None, sign * (o.price or 0), o.listing_id))
+    start = (query.page - 1) * query.per_page
+    page = offers[start : start + query.per_page]
+    _price(page, query)
+    _attach_listings(page)
+    return SearchPage(query=query, offers=page, total=len(offers))
+
+
+def offer_for(listing: Listing, query: SearchQuery, now: datetime | None = None) -> Offer:
+    """One listing for the query, whether or not it can take the party (listing page, API)."""
+    now = now or utcnow()
+    rows = [_ListingRow(listing.id, listing.kind, listing.community_id)]
+    offer = _offers(rows, query, now, keep_unavailable=True)[0]
+    _price([offer], query)
+    _use_models(offer, listing)
+    return offer
+
+
+def alternatives(listing: Listing, query: SearchQuery, limit: int = 4) -> list[Offer]:
+    """Free stays of the same community for the same dates: the cluster sells together."""
+    community = db.session.get(Community, listing.community_id)
+    around = SearchQuery(
+        community=community.slug,
+        kind=ListingKind.STAY,
+        check_in=query.check_in,
+        check_out=query.check_out,
+        guests=query.guests,
+        per_page=limit + 1,
+    )
+    return [o for o in search(around).offers if o.listing_id != listing.id][:limit]
+
+
+def published_listing(key_or_id) -> Listing | None:
+    """A published listing by its key or id, with what its page shows, in a few queries."""
+    column = Listing.id if isinstance(key_or_id, int) else Listing.key
+    return db.session.scalar(
+        select(Listing)
+        .where(column == key_or_id, Listing.status == ListingStatus.PUBLISHED)
+        .options(*_LISTING_LOADS, selectinload(Listing.room_types))
+    )
+
+
+# -- the building blocks ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ListingRow:
+    id: int
+    kind: ListingKind
+    community_id: int
+    certifications: tuple = ()
+
+
+_LISTING_LOADS = (
+    selectinload(Listing.texts),
+    selectinload(Listing.photos),
+    selectinload(Listing.community),
+)
+
+
+def _candidate_rows(query: SearchQuery) -> list[_ListingRow]:
+    stmt = select(Listing.id, Listing.kind, Listing.community_id, Listing.certifications).where(
+        Listing.status == ListingStatus.PUBLISHED
+    )
+    if query.community:
+        stmt = stmt.join(Community).where(Community.slug == query.community)
+    if query.kind:
+        stmt = stmt.where(Listing.kind == query.kind)
+    rows = db.session.execute(stmt.order_by(Listing.id)).all()
+    return [
+        _ListingRow(r.id, ListingKind(r.kind), r.community_id, tuple(r.certifications or ()))
+        for r in rows
+        if not query.certification or query.certification in (r.certifications or ())
+    ]
+
+
+def _offers(
+    rows: list[_ListingRow],
+    query: SearchQuery,
+    now: datetime,
+    *,
+    keep_unavailable: bool = False,
+) -> list[Offer]:
+    offers = {r.id: Offer(listing_id=r.id, kind=r.kind) for r in rows}
+    stay_ids = [r.id for r in rows if r.kind == ListingKind.STAY]
+    tour_ids = [r.id for r in rows if r.kind == ListingKind.TOUR]
+    if stay_ids:
+        for room in _room_offers(stay_ids, query, now):
+            offers[room.room_type.listing_id].rooms.append(room)
+    if tour_ids:
+        for departure in _departure_offers(tour_ids, query, now, keep_unavailable):
+            offers[departure.departure.listing_id].departures.append(departure)
+    return list(offers.values())
+
+
+def _room_offers(listing_ids: list[int], query: SearchQuery, now: datetime) -> list[RoomOffer]:
+    room_types = db.session.execute(
+        select(
+            RoomType.id,
+            RoomType.listing_id,
+            RoomType.units,
+            RoomType.max_guests,
+            RoomType.nightly_price,
+            RoomType.min_nights,
+        )
+        .where(RoomType.listing_id.in_(listing_ids))
+        .order_by(RoomType.listing_id, RoomType.nightly_price, RoomType.id)
+    ).all()
+    free = (
+        availability.free_units(room_types, query.check_in, query.check_out, now)
+        if query.dated
+        else {}
+    )
+    offers = []
+    for rt in room_types:
+        needed = -(-query.guests // rt.max_guests)
+        available = free.get(rt.id) if query.dated else None
+        if rt.units < needed:
+            problem = "too_small"
+        elif query.dated and query.nights < rt.min_nights:
+            problem = "min_nights"
+        elif query.dated and available < needed:
+            problem = "sold_out"
+        else:
+            problem = None
+        offers.append(RoomOffer(rt, available, None, needed, problem))
+    return offers
+
+
+def _departure_offers(
+    listing_ids: list[int], query: SearchQuery, now: datetime, keep_full: bool
+) -> list[DepartureOffer]:
+    if query.dated:
+        first, last = query.check_in, query.check_out
+    else:
+        first = business_today(now)
+        last = first + timedelta(days=TOUR_HORIZON_DAYS)
+    starts = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
+    ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BUSINESS_TZ)
+    departures = db.session.execute(
+        select(
+            Departure.id,
+            Departure.listing_id,
+            Departure.starts_at,
+            Departure.capacity,
+            Departure.price_per_person,
+            Departure.status,
+        )
+        .where(
+            Departure.listing_id.in_(listing_ids),
+            Departure.starts_at >= max(starts, now),
+            Departure.starts_at < ends,
+            Departure.status == DepartureStatus.SCHEDULED,
+        )
+        .order_by(Departure.starts_at, Departure.id)
+    ).all()
+    left = availability.seats_left(departures, now)
+    return [
+        DepartureOffer(d, left[d.id]) for d in departures if keep_full or left[d.id] >= query.guests
+    ]
+
+
+def _price(offers: list[Offer], query: SearchQuery) -> None:
+    """Fill each offer's price (and its rooms' stay totals) once; rules in one query."""
+    todo = [o for o in offers if o.price is None]
+    stays = [o for o in todo if o.kind == ListingKind.STAY and o.rooms]
+    rules = pricing.rules_by_listing([o.listing_id for o in stays]) if query.dated else {}
+    for offer in todo:
+        if offer.kind == ListingKind.TOUR:
+            prices = [d.departure.price_per_person for d in offer.departures]
+            offer.price, offer.price_basis = (min(prices) if prices else None), "person"
+            continue
+        if not query.dated:
+            prices = [r.room_type.nightly_price for r in offer.rooms if r.bookable]
+            offer.price, offer.price_basis = (min(prices) if prices else None), "night"
+            continue
+        for room in offer.rooms:
+            quote = pricing.quote_stay(
+                room.room_type, query.check_in, query.check_out, rules=rules[offer.listing_id]
+            )
+            room.total_price = quote.total
+        prices = [r.party_price for r in offer.rooms if r.bookable]
+        offer.price, offer.price_basis = (min(prices) if prices else None), "stay"
+
+
+def _in_price_range(price: int | None, query: SearchQuery) -> bool:
+    if price is None:
+        return False
+    if query.min_price is not None and price < query.min_price:
+        return False
+    return query.max_price is None or price <= query.max_price
+
+
+def _attach_listings(offers: list[Offer]) -> None:
+    ids = [o.listing_id for o in offers]
+    if not ids:
+        return
+    listings = {
+        listing.id: listing
+        for listing in db.session.scalars(
+            select(Listing)
+            .where(Listing.id.in_(ids))
+            .options(*_LISTING_LOADS, selectinload(Listing.room_types))
+        )
+    }
+    for offer in offers:
+        _use_models(offer, listings[offer.listing_id])
+
+
+def _use_models(offer: Offer, listing: Listing) -> None:
+    """Swap the light rows the search worked on for the models pages and the API show."""
+    offer.listing = listing
+    room_types = {rt.id: rt for rt in listing.room_types}
+    for room in offer.rooms:
+        room.room_type = room_types[room.room_type.id]
+
+
+def month_view(
+    listing: Listing, month: date, guests: int = 1, now: datetime | None = None
+) -> list[list[tuple[date, str] | None]]:
+    """Weeks (Monday first) of one month for a stay: each day "free", "full" or "past".
+
+    A night is free when some room type has enough free units for the party.
+    """
+    first = month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    today = business_today(now)
+    room_types = list(listing.room_types)
+    by_night = availability.free_units_by_night(room_types, first, last, now) if room_types else {}
+    days: list[tuple[date, str] | None] = [None] * first.weekday()
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        if day < today:
+            state = "past"
+        elif any(by_night[rt.id][day] >= -(-guests // rt.max_guests) for rt in room_types):
+            state = "free"
+        else:
+            state = "full"
+        days.append((day, state))
+    days += [None] * (-len(days) % 7)
+    return [days[i : i + 7] for i in range(0, len(days), 7)]
