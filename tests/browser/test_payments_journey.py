@@ -49,8 +49,11 @@ def book(page, live_server, room, *, name, email, days):
     page.fill("#email", email)
     page.fill("#phone", "+84 912 345 678")
     page.fill("#full_name", name)
-    page.select_option("#nationality", "VN" if "Nguyen" in name else "FR")
+    vietnamese = "Nguyen" in name
+    page.select_option("#nationality", "VN" if vietnamese else "FR")
     page.fill("#date_of_birth", "1991-03-02")
+    if not vietnamese:
+        page.fill("#passport_number", "19AB12345")
     page.get_by_role("button", name="Book now").click()
     page.wait_for_url("**/trips/*")
     return page.url.split("/trips/", 1)[1].split("?")[0]
