@@ -182,6 +182,8 @@ def test_a_cancelled_card_booking_is_refunded_as_the_policy_says(app, stripe_ser
     stripe_refund = _sdk(app).v1.refunds.retrieve(refund.provider_ref)
     assert stripe_refund.amount == 499_999
     assert booking.payments[-1].amount_refunded == 499_999
+    rows = payments.payment_rows(booking)
+    assert [(r["kind"], r["amount"]) for r in rows] == [("payment", 999_999), ("refund", 499_999)]
     assert _ledger_sum(booking) == 999_999 - 499_999
 
 
