@@ -11,6 +11,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
+    app.cli.add_command(bookings)
 
 
 @click.group(help="Demo data.")
@@ -72,3 +73,18 @@ def tokens_create(email, name):
     token = accounts.create_token(user, name=name)
     click.echo(f"token for {user.email} ({user.role.value}):")
     click.echo(token)
+
+
+@click.group(help="Bookings.")
+def bookings():
+    pass
+
+
+@bookings.command(
+    "expire", help="Mark lapsed holds as expired (their rooms and seats are free already)."
+)
+def bookings_expire():
+    from .services import bookings as booking_service
+
+    count = booking_service.expire_holds()
+    click.echo(f"expired {count} hold(s)")

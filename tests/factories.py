@@ -132,6 +132,7 @@ def login(client, user, password: str = PASSWORD):
     return response
 
 
+<<<<<<< HEAD
 # --- payments ---------------------------------------------------------------------------------
 
 
@@ -157,3 +158,32 @@ def make_booking(
         now=now,
     )
     return booking
+=======
+# --- bookings ---------------------------------------------------------------------------------
+
+
+def bearer(user) -> dict:
+    """Authorization header with a fresh API token of `user`."""
+    return {"Authorization": f"Bearer {accounts.create_token(user, name='test')}"}
+
+
+def stay_item(room_type, start_in_days: int = 10, nights: int = 2, rooms: int = 1, guests: int = 2):
+    """A booking item as the API and the booking form take it."""
+    check_in = business_today() + timedelta(days=start_in_days)
+    return {
+        "room_type_id": room_type.id,
+        "check_in": check_in.isoformat(),
+        "check_out": (check_in + timedelta(days=nights)).isoformat(),
+        "rooms": rooms,
+        "guests": guests,
+    }
+
+
+BOOKING_CONTACT = {"name": "Kim Min-ji", "email": "minji@example.test", "phone": "+82 10 1234 5678"}
+FOREIGN_GUEST = {
+    "full_name": "Kim Min-ji",
+    "nationality": "KR",
+    "date_of_birth": "1994-03-02",
+    "passport_number": "M12345678",
+}
+>>>>>>> main

@@ -69,7 +69,7 @@ OPENAPI_PATHS = {
                 "with the exact amount and the reference as purpose. pay_at_arrival: a request "
                 "the host accepts; the units stay held 24 hours meanwhile."
             ),
-            "security": [{"bearerAuth": []}],
+            "security": [{"bearer": []}],
             "parameters": [
                 {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
