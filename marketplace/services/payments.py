@@ -17,7 +17,6 @@ from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import db
 from ..gateways import stripe_gateway, vietqr
-from ..i18n import localized
 from ..models import (
     PAYMENT_TRANSITIONS,
     Booking,
@@ -28,7 +27,7 @@ from ..models import (
     Refund,
     RefundStatus,
 )
-from . import audit, bookings, ledger
+from . import audit, booking_queries, bookings, ledger
 from .booking_access import can_manage
 from .errors import Conflict, Forbidden, ServiceError
 
@@ -99,7 +98,7 @@ def due(booking: Booking) -> int:
 
 def allowed_methods(booking: Booking) -> list[str]:
     """Methods every listing of the booking accepts, in the order they are offered."""
-    methods = [m.value for m in PaymentMethod if all(i.listing.accepts(m) for i in booking.items)]
+    methods = booking_queries.payment_methods(booking)
     community = booking.community
     if not (community.bank_bin and community.bank_account_number):
         methods = [m for m in methods if m != PaymentMethod.VIETQR]
@@ -146,13 +145,11 @@ def start_payment(
 def _line_items(booking: Booking) -> list[tuple[str, int, int]]:
     lines = []
     for item in booking.items:
-        text, _fallback = item.listing.text_for(booking.locale)
-        title = text.title if text else item.listing.key
+        title = booking_queries.item_title(item, booking.locale)
         if item.is_stay:
-            detail = f"{localized(item.room_type.name, booking.locale)} × {item.quantity}, "
-            detail += f"{item.check_in:%d/%m}–{item.check_out:%d/%m/%Y}"
+            detail = f"{item.quantity} × {item.check_in:%d/%m}–{item.check_out:%d/%m/%Y}"
         else:
-            detail = f"{item.check_in:%d/%m/%Y}, {item.quantity} ×"
+            detail = f"{item.quantity} × {item.check_in:%d/%m/%Y}"
         # one line per item at its subtotal: nightly prices differ, the sum must be exact
         lines.append((f"{title} · {detail}", item.subtotal, 1))
     return lines
