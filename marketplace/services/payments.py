@@ -3,7 +3,8 @@
 Money received is recorded as a succeeded Payment with its ledger entries, then the booking is
 settled: confirmed if it is still pending or its lapsed hold's units are still free; otherwise
 the money is due back (refunded automatically through Stripe, or by hand for a bank transfer).
-Stripe's webhook events are handled in `payment_events`; this module owns the rest.
+Stripe's webhook events are handled in `payment_events`, reading in `payment_status`; this module
+owns every other change.
 """
 
 from dataclasses import dataclass, field
@@ -11,12 +12,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import db
-from ..gateways import stripe_gateway, vietqr
+from ..gateways import stripe_gateway
 from ..models import (
     PAYMENT_TRANSITIONS,
     Booking,
@@ -27,7 +27,7 @@ from ..models import (
     Refund,
     RefundStatus,
 )
-from . import audit, booking_queries, bookings, ledger
+from . import audit, booking_queries, bookings, ledger, payment_status
 from .booking_access import can_manage
 from .errors import Conflict, Forbidden, ServiceError
 
@@ -35,19 +35,6 @@ from .errors import Conflict, Forbidden, ServiceError
 PAY_AT_ARRIVAL_HOLD = timedelta(hours=24)
 #: an open checkout page is offered again rather than a new one made, while this young
 CHECKOUT_REUSE = timedelta(minutes=20)
-#: NAPAS bank identification numbers of the banks people here use most
-BANK_NAMES = {
-    "970436": "Vietcombank",
-    "970415": "VietinBank",
-    "970418": "BIDV",
-    "970405": "Agribank",
-    "970422": "MB Bank",
-    "970407": "Techcombank",
-    "970432": "VPBank",
-    "970416": "ACB",
-    "970423": "TPBank",
-    "970403": "Sacombank",
-}
 PAID_STATES = frozenset(
     {BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.COMPLETED}
 )
@@ -84,7 +71,7 @@ def move(payment: Payment, to: PaymentStatus, *, actor=None, note: str = "", str
     return True
 
 
-def _pending(booking: Booking, method: PaymentMethod) -> list[Payment]:
+def pending_payments(booking: Booking, method: PaymentMethod) -> list[Payment]:
     return [p for p in booking.payments if p.method == method and p.status == PaymentStatus.PENDING]
 
 
@@ -156,7 +143,7 @@ def _line_items(booking: Booking) -> list[tuple[str, int, int]]:
 
 
 def _start_stripe(booking: Booking, now: datetime, *, success_url: str, cancel_url: str):
-    pending = _pending(booking, PaymentMethod.STRIPE)
+    pending = pending_payments(booking, PaymentMethod.STRIPE)
     fresh = [p for p in pending if p.checkout_url and p.created_at + CHECKOUT_REUSE > now]
     if fresh and fresh[-1].amount == due(booking):
         payment = fresh[-1]
@@ -201,27 +188,8 @@ def _start_stripe(booking: Booking, now: datetime, *, success_url: str, cancel_u
     return PaymentStart("stripe", payment, session.url, session.id, amount=amount)
 
 
-def vietqr_details(booking: Booking, amount: int | None = None) -> dict:
-    """The community's account and the VietQR text for `amount` (default: what is due)."""
-    community = booking.community
-    amount = due(booking) if amount is None else amount
-    return {
-        "payload": vietqr.build_payload(
-            community.bank_bin, community.bank_account_number, amount, booking.reference
-        ),
-        "amount": amount,
-        "purpose": vietqr.clean_purpose(booking.reference),
-        "bank_name": BANK_NAMES.get(community.bank_bin, community.bank_bin),
-        "account": {
-            "bank_bin": community.bank_bin,
-            "account_number": community.bank_account_number,
-            "account_name": community.bank_account_name or "",
-        },
-    }
-
-
 def _start_vietqr(booking: Booking, now: datetime, **_urls):
-    pending = _pending(booking, PaymentMethod.VIETQR)
+    pending = pending_payments(booking, PaymentMethod.VIETQR)
     amount = due(booking)
     payment = pending[-1] if pending else None
     if payment is None:
@@ -231,14 +199,14 @@ def _start_vietqr(booking: Booking, now: datetime, **_urls):
         db.session.add(payment)
         db.session.flush()
         audit.record(payment, "transfer_awaited", to_state=payment.status, data={"amount": amount})
-    details = vietqr_details(booking, amount)
+    details = payment_status.vietqr_details(booking, amount)
     return PaymentStart(
         "vietqr", payment, amount=amount, payload=details["payload"], account=details["account"]
     )
 
 
 def _start_pay_at_arrival(booking: Booking, now: datetime, **_urls):
-    pending = _pending(booking, PaymentMethod.PAY_AT_ARRIVAL)
+    pending = pending_payments(booking, PaymentMethod.PAY_AT_ARRIVAL)
     payment = pending[-1] if pending else None
     if payment is None:
         payment = Payment(
@@ -412,7 +380,7 @@ def refund_cancelled_booking(booking: Booking, *, now: datetime | None = None) -
 def expire_checkout_sessions(booking: Booking, *, now: datetime | None = None) -> int:
     """Close the open Stripe checkout pages of a booking whose hold lapsed, commit; how many."""
     closed = 0
-    for payment in _pending(booking, PaymentMethod.STRIPE):
+    for payment in pending_payments(booking, PaymentMethod.STRIPE):
         if not payment.provider_ref:
             continue
         try:
@@ -439,7 +407,7 @@ def _check_manager(booking: Booking, actor) -> None:
 
 
 def _request_of(booking: Booking) -> Payment:
-    pending = _pending(booking, PaymentMethod.PAY_AT_ARRIVAL)
+    pending = pending_payments(booking, PaymentMethod.PAY_AT_ARRIVAL)
     if not pending or booking.status != BookingStatus.PENDING_PAYMENT:
         raise Conflict(_("There is no request to pay at arrival waiting."), "no_request")
     return pending[-1]
@@ -484,7 +452,7 @@ def _parse_amount(amount) -> int:
 
 def record_bank_payment(booking: Booking, amount: int, *, transfer_id=None, actor=None, now):
     """Money arrived by bank transfer (caller's transaction); returns the settle outcome."""
-    pending = _pending(booking, PaymentMethod.VIETQR)
+    pending = pending_payments(booking, PaymentMethod.VIETQR)
     payment = pending[-1] if pending else None
     if payment is None:
         payment = Payment(
@@ -536,7 +504,7 @@ def record_cash(booking: Booking, actor, amount, *, now: datetime | None = None)
     if booking.status not in PAID_STATES | {BookingStatus.PENDING_PAYMENT}:
         raise Conflict(_("This booking is not expecting payment."), "not_payable")
     begin_write()
-    pending = _pending(booking, PaymentMethod.PAY_AT_ARRIVAL)
+    pending = pending_payments(booking, PaymentMethod.PAY_AT_ARRIVAL)
     payment = pending[-1] if pending else None
     if payment is None:
         payment = Payment(
@@ -548,95 +516,3 @@ def record_cash(booking: Booking, actor, amount, *, now: datetime | None = None)
     db.session.commit()
     after_settled(booking, outcome)
     return payment
-
-
-# --- reading --------------------------------------------------------------------------------
-
-
-def payment_rows(booking: Booking) -> list[dict]:
-    """Each payment and refund of the booking, for the API and the pages."""
-    rows = []
-    for payment in booking.payments:
-        rows.append(
-            {
-                "kind": "payment",
-                "id": payment.id,
-                "method": payment.method.value,
-                "status": payment.status.value,
-                "amount": payment.amount,
-                "amount_refunded": payment.amount_refunded,
-                "currency": payment.currency,
-                "created_at": payment.created_at.isoformat(),
-            }
-        )
-        for refund in payment.refunds:
-            rows.append(
-                {
-                    "kind": "refund",
-                    "id": refund.id,
-                    "method": payment.method.value,
-                    "status": refund.status.value,
-                    "amount": refund.amount,
-                    "currency": payment.currency,
-                    "created_at": refund.created_at.isoformat(),
-                }
-            )
-    return rows
-
-
-def pending_for_hosts(community_ids: set[int] | None, host_id: int | None) -> list[Booking]:
-    """Bookings waiting on a host: pay-at-arrival requests and awaited bank transfers."""
-    waiting = select(Payment.booking_id).where(
-        Payment.status == PaymentStatus.PENDING,
-        Payment.method.in_([PaymentMethod.PAY_AT_ARRIVAL, PaymentMethod.VIETQR]),
-    )
-    query = (
-        select(Booking)
-        .where(
-            Booking.id.in_(waiting),
-            Booking.status.in_([BookingStatus.PENDING_PAYMENT, *PAID_STATES]),
-        )
-        .order_by(Booking.created_at.desc())
-    )
-    found = db.session.scalars(query).all()
-    if host_id is not None or community_ids is not None:
-        found = [
-            b
-            for b in found
-            if (host_id is not None and any(i.host_id == host_id for i in b.items))
-            or (community_ids is not None and b.community_id in community_ids)
-        ]
-    return found
-
-
-LATE_REFUND_REASONS = frozenset({"sold_out", "cancelled", "paid_twice", "paid_too_late"})
-
-
-def panel_state(booking: Booking, *, now: datetime | None = None) -> dict:
-    """What the booking page shows about paying: the choices, or what is awaited, or done."""
-    now = now or utcnow()
-    payable = booking.status == BookingStatus.PENDING_PAYMENT and booking.is_holding(now)
-    vietqr_pending = _pending(booking, PaymentMethod.VIETQR)
-    arrival_pending = _pending(booking, PaymentMethod.PAY_AT_ARRIVAL)
-    refunds = [r for p in booking.payments for r in p.refunds]
-    state = {
-        "payable": payable,
-        "methods": allowed_methods(booking) if payable else [],
-        "chosen": booking.payment_method,
-        "due": due(booking),
-        "paid": bookings.amount_paid(booking),
-        "vietqr": None,
-        "awaiting_host": bool(arrival_pending) and booking.status == BookingStatus.PENDING_PAYMENT,
-        "cash_at_arrival": bool(arrival_pending) and booking.status in PAID_STATES,
-        "flagged": any(p.status == PaymentStatus.FLAGGED for p in booking.payments),
-        "late_refund": any(r.reason in LATE_REFUND_REASONS for r in refunds),
-        "refunds": refunds,
-    }
-    if (
-        payable
-        and vietqr_pending
-        and booking.payment_method == PaymentMethod.VIETQR.value
-        and state["due"] > 0
-    ):
-        state["vietqr"] = vietqr_details(booking)
-    return state

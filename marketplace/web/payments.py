@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..gateways.qr import render_svg
-from ..services import payments
+from ..services import payment_status, payments
 from ..services.errors import ServiceError
 from .booking_access import booking_key, viewable_booking
 
@@ -47,7 +47,7 @@ def pay(reference: str):
 def vietqr_svg(reference: str):
     """The VietQR code for what is due on the booking; 404 when nothing is due by transfer."""
     booking = viewable_booking(reference)
-    state = payments.panel_state(booking)
+    state = payment_status.panel_state(booking)
     if not state["vietqr"]:
         return Response(status=404)
     response = Response(render_svg(state["vietqr"]["payload"]), mimetype="image/svg+xml")
@@ -58,7 +58,7 @@ def vietqr_svg(reference: str):
 @bp.app_context_processor
 def _panel_helpers():
     def payment_panel(booking):
-        state = payments.panel_state(booking)
+        state = payment_status.panel_state(booking)
         if state["vietqr"]:
             state["vietqr"]["svg"] = Markup(render_svg(state["vietqr"]["payload"]))
         return state

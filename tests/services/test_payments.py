@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, CancellationPolicy, RefundStatus, Role
-from marketplace.services import bookings, payments
+from marketplace.services import bookings, payment_status, payments
 from marketplace.services.errors import ServiceError
 from tests.factories import make_booking, make_community, make_listing, make_user
 
@@ -41,7 +41,7 @@ def test_a_transfer_after_the_room_went_to_someone_else_is_due_back():
     assert booking.status == BookingStatus.EXPIRED
     [refund] = booking.payments[-1].refunds
     assert refund.amount == booking.total and refund.status == RefundStatus.PENDING
-    assert payments.panel_state(booking, now=later)["late_refund"]
+    assert payment_status.panel_state(booking, now=later)["late_refund"]
     assert bookings.amount_paid(booking) == 0
 
 

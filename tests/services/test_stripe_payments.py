@@ -16,7 +16,7 @@ from marketplace.models import (
     ProcessedEvent,
     RefundStatus,
 )
-from marketplace.services import bookings, payments
+from marketplace.services import bookings, payment_status, payments
 from tests import stripe_support
 from tests.factories import make_booking, make_listing
 from tests.stripe_support import post_event, press_on_checkout_page, session_event, sign, wait_for
@@ -164,7 +164,7 @@ def test_a_late_card_payment_for_a_room_taken_meanwhile_is_refunded(app, stripe_
     assert refund.status in (RefundStatus.SUCCEEDED, RefundStatus.PENDING)
     assert booking.status == BookingStatus.EXPIRED
     assert _sdk(app).v1.refunds.retrieve(refund.provider_ref).amount == booking.total
-    assert payments.panel_state(booking)["late_refund"]
+    assert payment_status.panel_state(booking)["late_refund"]
     assert _ledger_sum(booking) == 0
 
 
@@ -182,7 +182,7 @@ def test_a_cancelled_card_booking_is_refunded_as_the_policy_says(app, stripe_ser
     stripe_refund = _sdk(app).v1.refunds.retrieve(refund.provider_ref)
     assert stripe_refund.amount == 499_999
     assert booking.payments[-1].amount_refunded == 499_999
-    rows = payments.payment_rows(booking)
+    rows = payment_status.payment_rows(booking)
     assert [(r["kind"], r["amount"]) for r in rows] == [("payment", 999_999), ("refund", 499_999)]
     assert _ledger_sum(booking) == 999_999 - 499_999
 

@@ -5,7 +5,7 @@ from flask import render_template_string
 from marketplace.extensions import db
 from marketplace.gateways import vietqr
 from marketplace.models import BookingStatus, PaymentStatus, Role, TransferOutcome
-from marketplace.services import accounts, payments
+from marketplace.services import accounts, payment_status, payments
 from marketplace.web.booking_access import booking_key
 from tests.factories import login, make_booking, make_community, make_listing, make_user
 
@@ -23,7 +23,7 @@ def test_vietqr_from_the_booking_page_shows_exact_amount_and_reference(app, clie
     assert response.status_code == 302
     assert response.headers["Location"].startswith(f"/trips/{booking.reference}?key=")
     db.session.expire_all()
-    state = payments.panel_state(booking)
+    state = payment_status.panel_state(booking)
     fields = vietqr.parse_payload(state["vietqr"]["payload"])
     assert fields["54"] == "1300000" and fields["53"] == "704"
     assert fields["62"]["08"] == booking.reference
@@ -77,7 +77,7 @@ def test_pay_at_arrival_waits_for_the_host_who_accepts_then_records_cash(app, cl
     client.post(f"/trips/{booking.reference}/pay?key={key}", data={"method": "pay_at_arrival"})
     db.session.expire_all()
     assert booking.hold_expires_at - hold_before > __import__("datetime").timedelta(hours=20)
-    assert payments.panel_state(booking)["awaiting_host"]
+    assert payment_status.panel_state(booking)["awaiting_host"]
 
     login(client, host)
     page = client.get("/host/payments")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Role
-from ...services import bookings, ledger, payments
+from ...services import bookings, ledger, payment_status, payments
 from ...services.booking_access import can_manage
 from ...services.errors import ServiceError
 from ..security import next_param, safe_next
@@ -82,11 +82,11 @@ def record_cash(reference: str):
 def pending_payments():
     """Pay-at-arrival requests and bank transfers waiting on the host or the cooperative."""
     if current_user.role == Role.ADMIN:
-        waiting = payments.pending_for_hosts(None, None)
+        waiting = payment_status.pending_for_hosts(None, None)
     else:
         community_ids = current_user.community_ids if current_user.role == Role.COOP else None
-        waiting = payments.pending_for_hosts(community_ids, current_user.id)
-    rows = [(booking, payments.panel_state(booking)) for booking in waiting]
+        waiting = payment_status.pending_for_hosts(community_ids, current_user.id)
+    rows = [(booking, payment_status.panel_state(booking)) for booking in waiting]
     return render_template("payments/host_pending.html", rows=rows)
 
 
