@@ -3,7 +3,7 @@
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, PaymentStatus, Role, TransferOutcome
 from marketplace.services import bank_transfers, bookings, payments
-from tests.factories import make_booking, make_community, make_listing, make_user
+from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 
 def _statement(*lines):
@@ -21,10 +21,10 @@ def test_find_references_inside_bank_memos():
 def test_statement_import_matches_and_lists_the_lines_left_over():
     community = make_community()
     listing = make_listing(community=community, units=5)
-    exact = make_booking(listing)
-    short = make_booking(listing)
-    over = make_booking(listing)
-    cancelled = make_booking(listing)
+    exact = make_held_booking(listing)
+    short = make_held_booking(listing)
+    over = make_held_booking(listing)
+    cancelled = make_held_booking(listing)
     bookings.cancel(cancelled, reason="changed plans")
     ref = lambda b: b.reference.replace("-", "")  # noqa: E731  (banks drop the dash)
     text = _statement(
@@ -59,7 +59,7 @@ def test_statement_import_matches_and_lists_the_lines_left_over():
 
 
 def test_a_transfer_already_paid_by_notification_is_a_duplicate_on_the_statement():
-    booking = make_booking()
+    booking = make_held_booking()
     transfer, new = bank_transfers.receive_notification(
         {
             "id": 9001,
@@ -87,7 +87,7 @@ def test_a_statement_without_the_needed_columns_is_refused_with_the_field():
 def test_the_host_marks_a_transfer_received():
     community = make_community()
     host = make_user(Role.HOST, community=community)
-    booking = make_booking(make_listing(community=community, host=host))
+    booking = make_held_booking(make_listing(community=community, host=host))
     payments.start_payment(booking, "vietqr")
     assert payments.mark_transfer_received(booking, host) == "confirmed"
     db.session.expire_all()

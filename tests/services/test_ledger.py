@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.models import LedgerAccount, LedgerEntry, Payout, Role
 from marketplace.services import bookings, ledger, payments
-from tests.factories import make_booking, make_community, make_listing, make_user
+from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 
 def test_allocate_always_sums_exactly():
@@ -21,7 +21,7 @@ def test_allocate_always_sums_exactly():
 def test_a_payment_splits_into_host_fund_and_commission_by_the_community_rates():
     community = make_community(commission_rate_bp=1200, community_fund_rate_bp=333)
     listing = make_listing(community=community, nightly_price=333_333)
-    booking = make_booking(listing, nights=1)
+    booking = make_held_booking(listing, nights=1)
     coop = make_user(Role.COOP, community=community)
     payments.mark_transfer_received(booking, coop)
     entries = db.session.scalars(select(LedgerEntry)).all()
@@ -47,7 +47,9 @@ def test_a_month_of_mixed_payments_and_refunds_sums_to_paid_minus_refunded():
     for day in range(28):
         now = start + timedelta(days=day, hours=day % 5)
         listing = listings[day % 3]
-        booking = make_booking(listing, start_in_days=20 + day % 9, nights=1 + day % 3, now=now)
+        booking = make_held_booking(
+            listing, start_in_days=20 + day % 9, nights=1 + day % 3, now=now
+        )
         if day % 4 == 0:
             # cash at arrival, part of it
             payments.start_payment(booking, "pay_at_arrival", now=now)
@@ -84,7 +86,7 @@ def test_a_payout_run_settles_host_shares_once():
     community = make_community()
     coop = make_user(Role.COOP, community=community)
     listing = make_listing(community=community)
-    booking = make_booking(listing)
+    booking = make_held_booking(listing)
     payments.mark_transfer_received(booking, coop)
     period_end = datetime.now(UTC) + timedelta(minutes=1)
     first = ledger.run_payouts(period_end, actor=coop)

@@ -8,7 +8,7 @@ from marketplace.extensions import db
 from marketplace.models import BookingStatus, CancellationPolicy, RefundStatus, Role
 from marketplace.services import bookings, payment_status, payments
 from marketplace.services.errors import ServiceError
-from tests.factories import make_booking, make_community, make_listing, make_user
+from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 
 def _setup(**listing):
@@ -20,7 +20,7 @@ def _setup(**listing):
 def test_a_transfer_after_the_hold_lapsed_confirms_when_the_room_is_still_free():
     listing, coop = _setup(units=1)
     now = datetime.now(UTC)
-    booking = make_booking(listing, now=now)
+    booking = make_held_booking(listing, now=now)
     later = now + timedelta(hours=2)
     bookings.expire_holds(now=later)
     assert payments.mark_transfer_received(booking, coop, now=later) == "confirmed"
@@ -31,9 +31,9 @@ def test_a_transfer_after_the_hold_lapsed_confirms_when_the_room_is_still_free()
 def test_a_transfer_after_the_room_went_to_someone_else_is_due_back():
     listing, coop = _setup(units=1)
     now = datetime.now(UTC)
-    booking = make_booking(listing, now=now)
+    booking = make_held_booking(listing, now=now)
     later = now + timedelta(hours=2)
-    other = make_booking(listing, now=later, email="binh@example.test")
+    other = make_held_booking(listing, now=later, email="binh@example.test")
     assert other.status == BookingStatus.PENDING_PAYMENT
     outcome = payments.mark_transfer_received(booking, coop, now=later)
     assert outcome == "sold_out"
@@ -56,7 +56,7 @@ def test_a_transfer_after_the_room_went_to_someone_else_is_due_back():
 )
 def test_a_cancelled_transfer_booking_gets_back_what_the_policy_gives(policy, days_before, percent):
     listing, coop = _setup(policy=policy, nightly_price=700_001)
-    booking = make_booking(listing, start_in_days=days_before, nights=1)
+    booking = make_held_booking(listing, start_in_days=days_before, nights=1)
     payments.mark_transfer_received(booking, coop)
     refund = bookings.cancel(booking, reason="plans changed")
     db.session.expire_all()
@@ -71,7 +71,7 @@ def test_a_cancelled_transfer_booking_gets_back_what_the_policy_gives(policy, da
 def test_starting_needs_a_live_hold_and_a_pending_booking():
     listing, coop = _setup()
     now = datetime.now(UTC)
-    booking = make_booking(listing, now=now)
+    booking = make_held_booking(listing, now=now)
     with pytest.raises(ServiceError) as excinfo:
         payments.start_payment(booking, "vietqr", now=now + timedelta(hours=1))
     assert excinfo.value.code == "hold_expired"
@@ -83,7 +83,7 @@ def test_starting_needs_a_live_hold_and_a_pending_booking():
 
 def test_vietqr_is_not_offered_without_a_bank_account():
     community = make_community(bank_bin=None, bank_account_number=None)
-    booking = make_booking(make_listing(community=community))
+    booking = make_held_booking(make_listing(community=community))
     assert "vietqr" not in payments.allowed_methods(booking)
     with pytest.raises(ServiceError) as excinfo:
         payments.start_payment(booking, "vietqr")

@@ -18,7 +18,7 @@ from marketplace.models import (
 )
 from marketplace.services import bookings, payment_status, payments
 from tests import stripe_support
-from tests.factories import make_booking, make_listing
+from tests.factories import make_held_booking, make_listing
 from tests.stripe_support import post_event, press_on_checkout_page, session_event, sign, wait_for
 
 # fixtures: the app over HTTP for webhooks, and the emulator
@@ -54,7 +54,7 @@ def _ledger_sum(booking) -> int:
 
 
 def test_a_checkout_session_in_vnd_is_paid_and_confirms_the_booking(app, stripe_server):
-    booking = make_booking(make_listing(nightly_price=850_000), nights=2)
+    booking = make_held_booking(make_listing(nightly_price=850_000), nights=2)
     started = payments.start_payment(booking, "stripe", **URLS)
     assert started.checkout_url.startswith(stripe_server.url)
     session = _sdk(app).v1.checkout.sessions.retrieve(started.session_id)
@@ -75,7 +75,7 @@ def test_a_checkout_session_in_vnd_is_paid_and_confirms_the_booking(app, stripe_
 
 
 def test_webhooks_with_bad_missing_or_hour_old_signatures_are_refused(app, client, stripe_server):
-    booking = make_booking()
+    booking = make_held_booking()
     started = payments.start_payment(booking, "stripe", **URLS)
     event = session_event(booking, started.session_id, event_id="evt_sig")
     body = __import__("json").dumps(event).encode()
@@ -100,7 +100,7 @@ def test_webhooks_with_bad_missing_or_hour_old_signatures_are_refused(app, clien
 
 
 def test_a_replayed_event_acts_once_and_order_does_not_matter(app, client, stripe_server):
-    booking = make_booking()
+    booking = make_held_booking()
     started = payments.start_payment(booking, "stripe", **URLS)
     expired = session_event(
         booking, started.session_id, event_id="evt_2", kind="checkout.session.expired"
@@ -122,7 +122,7 @@ def test_a_replayed_event_acts_once_and_order_does_not_matter(app, client, strip
 
 
 def test_a_wrong_amount_or_currency_never_confirms(app, client, stripe_server):
-    booking = make_booking()
+    booking = make_held_booking()
     started = payments.start_payment(booking, "stripe", **URLS)
     short = session_event(
         booking, started.session_id, event_id="evt_short", amount=booking.total - 1
@@ -140,7 +140,7 @@ def test_a_wrong_amount_or_currency_never_confirms(app, client, stripe_server):
 
 
 def test_a_late_card_payment_confirms_when_the_room_is_still_free(app, stripe_server):
-    booking = make_booking(make_listing(units=1))
+    booking = make_held_booking(make_listing(units=1))
     started = payments.start_payment(booking, "stripe", **URLS)
     _lapse(booking)
     press_on_checkout_page(started.checkout_url, "pay")
@@ -149,10 +149,10 @@ def test_a_late_card_payment_confirms_when_the_room_is_still_free(app, stripe_se
 
 def test_a_late_card_payment_for_a_room_taken_meanwhile_is_refunded(app, stripe_server):
     listing = make_listing(units=1)
-    booking = make_booking(listing)
+    booking = make_held_booking(listing)
     started = payments.start_payment(booking, "stripe", **URLS)
     _lapse(booking)
-    make_booking(listing, email="chi@example.test")  # someone else takes the room
+    make_held_booking(listing, email="chi@example.test")  # someone else takes the room
     press_on_checkout_page(started.checkout_url, "pay")
 
     def refunded():
@@ -170,7 +170,7 @@ def test_a_late_card_payment_for_a_room_taken_meanwhile_is_refunded(app, stripe_
 
 def test_a_cancelled_card_booking_is_refunded_as_the_policy_says(app, stripe_server):
     listing = make_listing(policy=CancellationPolicy.MODERATE, nightly_price=999_999)
-    booking = make_booking(listing, start_in_days=3, nights=1)  # inside 5 days: half back
+    booking = make_held_booking(listing, start_in_days=3, nights=1)  # inside 5 days: half back
     started = payments.start_payment(booking, "stripe", **URLS)
     press_on_checkout_page(started.checkout_url, "pay")
     assert wait_for(lambda: booking.status == BookingStatus.CONFIRMED)
@@ -188,7 +188,7 @@ def test_a_cancelled_card_booking_is_refunded_as_the_policy_says(app, stripe_ser
 
 
 def test_a_lapsed_hold_closes_its_checkout_page(app, stripe_server):
-    booking = make_booking()
+    booking = make_held_booking()
     started = payments.start_payment(booking, "stripe", **URLS)
     assert bookings.expire_holds(now=utcnow() + timedelta(hours=1)) == 1
     db.session.expire_all()
@@ -202,7 +202,7 @@ def test_the_api_starts_a_card_payment(app, client, stripe_server):
     from tests.factories import make_user
 
     tourist = make_user(Role.TOURIST)
-    booking = make_booking()
+    booking = make_held_booking()
     booking.tourist_id = tourist.id
     db.session.commit()
     response = client.post(

@@ -7,7 +7,7 @@ from marketplace.gateways import vietqr
 from marketplace.models import BookingStatus, PaymentStatus, Role, TransferOutcome
 from marketplace.services import accounts, payment_status, payments
 from marketplace.web.booking_access import booking_key
-from tests.factories import login, make_booking, make_community, make_listing, make_user
+from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 
 
 def _key(app, booking):
@@ -17,7 +17,7 @@ def _key(app, booking):
 
 def test_vietqr_from_the_booking_page_shows_exact_amount_and_reference(app, client):
     community = make_community(bank_account_name="HTX DU LICH HUU LIEN")
-    booking = make_booking(make_listing(community=community, nightly_price=650_000))
+    booking = make_held_booking(make_listing(community=community, nightly_price=650_000))
     key = _key(app, booking)
     response = client.post(f"/trips/{booking.reference}/pay?key={key}", data={"method": "vietqr"})
     assert response.status_code == 302
@@ -43,7 +43,7 @@ def test_vietqr_from_the_booking_page_shows_exact_amount_and_reference(app, clie
 
 
 def test_card_is_refused_where_the_listing_does_not_offer_it(app, client):
-    booking = make_booking(make_listing(payment_methods=("vietqr",)))
+    booking = make_held_booking(make_listing(payment_methods=("vietqr",)))
     tourist = make_user()
     booking.tourist_id = tourist.id
     db.session.commit()
@@ -71,7 +71,7 @@ def test_card_is_refused_where_the_listing_does_not_offer_it(app, client):
 def test_pay_at_arrival_waits_for_the_host_who_accepts_then_records_cash(app, client):
     community = make_community()
     host = make_user(Role.HOST, community=community)
-    booking = make_booking(make_listing(community=community, host=host))
+    booking = make_held_booking(make_listing(community=community, host=host))
     hold_before = booking.hold_expires_at
     key = _key(app, booking)
     client.post(f"/trips/{booking.reference}/pay?key={key}", data={"method": "pay_at_arrival"})
@@ -94,7 +94,7 @@ def test_pay_at_arrival_waits_for_the_host_who_accepts_then_records_cash(app, cl
 def test_another_host_cannot_act_and_a_decline_cancels(app, client):
     community = make_community()
     host = make_user(Role.HOST, community=community)
-    booking = make_booking(make_listing(community=community, host=host))
+    booking = make_held_booking(make_listing(community=community, host=host))
     payments.start_payment(booking, "pay_at_arrival")
     login(client, make_user(Role.HOST, community=community))
     assert client.post(f"/host/bookings/{booking.reference}/accept").status_code == 404
@@ -106,7 +106,7 @@ def test_another_host_cannot_act_and_a_decline_cancels(app, client):
 
 
 def test_the_bank_webhook_needs_its_key_and_matches_the_transfer(app, client):
-    booking = make_booking()
+    booking = make_held_booking()
     body = {
         "id": 77,
         "transferType": "in",
@@ -133,7 +133,7 @@ def test_the_bank_webhook_needs_its_key_and_matches_the_transfer(app, client):
 
 def test_the_cooperative_imports_a_statement_and_sees_what_is_left(app, client):
     community = make_community()
-    booking = make_booking(make_listing(community=community))
+    booking = make_held_booking(make_listing(community=community))
     coop = make_user(Role.COOP, community=community)
     login(client, coop)
     csv = (
@@ -157,7 +157,7 @@ def test_the_cooperative_imports_a_statement_and_sees_what_is_left(app, client):
 
     waiting = db.session.query(BankTransfer).filter_by(transfer_id="A2").one()
     assert waiting.outcome == TransferOutcome.NO_MATCH
-    client.post(f"/admin/reconciliation/{waiting.id}/resolve")
+    client.post("/admin/reconciliation/resolve", data={"transfer_id": str(waiting.id)})
     assert "chuyen tien nha" not in client.get("/admin/reconciliation").get_data(as_text=True)
 
 
@@ -174,7 +174,7 @@ def test_form_action_allows_the_checkout_origin(app, client):
 def test_statements_for_the_host_and_the_village_fund_and_a_payout_run(app, client):
     community = make_community()
     host = make_user(Role.HOST, community=community)
-    booking = make_booking(make_listing(community=community, host=host, nightly_price=400_000))
+    booking = make_held_booking(make_listing(community=community, host=host, nightly_price=400_000))
     payments.mark_transfer_received(booking, host)
     login(client, host)
     page = client.get("/host/statement").get_data(as_text=True)

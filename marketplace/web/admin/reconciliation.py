@@ -58,9 +58,11 @@ def upload_statement():
     return _render(results=results)
 
 
-@bp.post("/reconciliation/<int:transfer_id>/resolve")
-def resolve_transfer(transfer_id: int):
-    transfer = db.session.get(BankTransfer, transfer_id)
+@bp.post("/reconciliation/resolve")
+def resolve_transfer():
+    """Take the posted `transfer_id` off the queue; 404 when unknown or another community's."""
+    transfer_id = request.form.get("transfer_id", "")
+    transfer = db.session.get(BankTransfer, int(transfer_id)) if transfer_id.isdigit() else None
     scope = _scope()
     if transfer is None or (
         scope is not None
