@@ -276,11 +276,10 @@ def receive(payment: Payment, amount: int, *, actor=None, now: datetime) -> str:
 
 
 def after_settled(booking: Booking, outcome: str) -> None:
-    """After the commit: tell the tourist (confirmation, or that their money comes back)."""
+    """After the commit: mail the confirmation. Money coming back is told on the booking page
+    (notifications has no "refunded" event yet)."""
     if outcome == "confirmed":
         bookings._after_commit(booking, "confirmed")
-    elif outcome in ("sold_out", "cancelled", "paid_twice"):
-        bookings._after_commit(booking, "refunded")
 
 
 # --- refunds ---------------------------------------------------------------------------------
