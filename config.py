@@ -44,6 +44,8 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_emulator")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_emulator")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None
+    #: shared key the bank-notification service sends (Authorization: Apikey ...); unset refuses all
+    BANK_WEBHOOK_TOKEN = os.environ.get("BANK_WEBHOOK_TOKEN") or None
     TICKET_SIGNING_KEY = os.environ.get("TICKET_SIGNING_KEY") or None
     HOLD_MINUTES = _env_int("HOLD_MINUTES", 30)
 

@@ -4,6 +4,7 @@ import json
 import logging
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from flask import Flask, g, jsonify, render_template, request, url_for
 from flask_babel import get_locale
@@ -18,7 +19,14 @@ from .money import format_vnd
 log = logging.getLogger("marketplace.request")
 
 
+def checkout_origin(api_base: str | None) -> str | None:
+    """The scheme://host[:port] of a Stripe-compatible server (the emulator's checkout page)."""
+    parts = urlsplit(api_base or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
 def content_security_policy(app: Flask) -> str:
+    # a POST that redirects to the checkout page is checked against form-action
     form_targets = ["'self'", "https://checkout.stripe.com"]
     if app.config.get("STRIPE_CHECKOUT_ORIGIN"):
         form_targets.append(app.config["STRIPE_CHECKOUT_ORIGIN"])
@@ -75,7 +83,17 @@ def nav_links() -> list[tuple[str, str]]:
 
 
 def init_app(app: Flask) -> None:
-    csp = content_security_policy(app)
+    app.config.setdefault(
+        "STRIPE_CHECKOUT_ORIGIN", checkout_origin(app.config.get("STRIPE_API_BASE"))
+    )
+    csp_cache: dict[str, str] = {}
+
+    def csp() -> str:
+        # read per response: the checkout origin may be set after start-up (tests, the demo)
+        key = app.config.get("STRIPE_CHECKOUT_ORIGIN") or ""
+        if key not in csp_cache:
+            csp_cache[key] = content_security_policy(app)
+        return csp_cache[key]
 
     @app.before_request
     def _start_timer():
@@ -85,7 +103,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _secure_and_log(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("Content-Security-Policy", csp())
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

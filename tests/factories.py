@@ -245,3 +245,30 @@ def make_ticketed_booking(
     booking.contact_name = contact_name
     db.session.commit()
     return booking
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+
+def make_held_booking(
+    listing: Listing | None = None,
+    *,
+    start_in_days: int = 10,
+    nights: int = 2,
+    rooms: int = 1,
+    now: datetime | None = None,
+    email: str = "an@example.test",
+):
+    """A booking held for one room type of `listing` (made when not given), as a guest placed it."""
+    from marketplace.services import bookings
+    from marketplace.services.booking_requests import Contact, StayRequest
+
+    listing = listing or make_listing()
+    room = listing.room_types[0]
+    check_in = business_today(now) + timedelta(days=start_in_days)
+    booking, _created = bookings.place_booking(
+        [StayRequest(room.id, check_in, check_in + timedelta(days=nights), rooms, 1)],
+        Contact("Nguyễn Văn An", email, "+84 912 345 678"),
+        now=now,
+    )
+    return booking

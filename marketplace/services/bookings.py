@@ -420,6 +420,9 @@ def cancel(
     transition(booking, BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
     db.session.commit()
     _after_commit(booking, "cancelled")
+    from . import payments
+
+    payments.refund_cancelled_booking(booking, now=now)
     return booking.refund_amount
 
 
@@ -434,6 +437,11 @@ def expire_holds(now: datetime | None = None) -> int:
     for booking in lapsed:
         transition(booking, BookingStatus.EXPIRED, now=now)
     db.session.commit()
+    from . import payments
+
+    for booking in lapsed:
+        # Stripe keeps a checkout page open 30 min at least: close it so it cannot be paid
+        payments.expire_checkout_sessions(booking, now=now)
     return len(lapsed)
 
 

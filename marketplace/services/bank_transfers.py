@@ -1,0 +1,246 @@
+"""Bank transfers in: statement CSV lines and bank notifications, matched to bookings.
+
+Banks put their own words around the memo ("MBVCB.3278907687.HL7K3Q9X.CT tu ..."), so the
+booking reference is searched inside it, with or without its dash. Each line ends as one
+outcome; all but `matched` wait in a queue for a person. A line already seen (same source and
+transfer id) is left as it was, so importing a statement again changes nothing.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..clock import BUSINESS_TZ, utcnow
+from ..database import begin_write
+from ..extensions import db
+from ..models import BankTransfer, Booking, BookingStatus, TransferOutcome
+from . import payments
+from .errors import ServiceError
+from .references import ALPHABET, LENGTH
+
+#: two letters, an optional dash or space, six reference characters, not inside a longer word
+_REFERENCE_RE = re.compile(rf"(?<![A-Z0-9])([A-Z]{{2}})[- ]?([{ALPHABET}]{{{LENGTH}}})(?![A-Z0-9])")
+
+#: header names accepted for each column (English, Vietnamese bank exports, notification fields)
+COLUMNS = {
+    "transfer_id": (
+        "transfer_id",
+        "id",
+        "ma gd",
+        "mã gd",
+        "so tham chieu",
+        "số tham chiếu",
+        "reference",
+    ),
+    "amount": ("amount", "so tien", "số tiền", "credit", "ghi có", "transferamount"),
+    "memo": ("memo", "description", "noi dung", "nội dung", "content"),
+    "occurred_at": ("date", "occurred_at", "ngay", "ngày", "transactiondate", "when"),
+}
+
+
+@dataclass
+class LineResult:
+    line: int
+    transfer: BankTransfer
+    new: bool
+
+
+def find_references(memo: str) -> list[str]:
+    """Booking references written in a memo, dash restored, in order of appearance."""
+    text = (memo or "").upper()
+    return [f"{prefix}-{code}" for prefix, code in _REFERENCE_RE.findall(text)]
+
+
+def _parse_when(value: str) -> datetime | None:
+    value = (value or "").strip()
+    for pattern in (
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y",
+    ):
+        try:
+            return datetime.strptime(value, pattern).replace(tzinfo=BUSINESS_TZ)
+        except ValueError:
+            continue
+    return None
+
+
+def _amount(value) -> int | None:
+    digits = re.sub(r"[ .,_]|VND|đ", "", str(value or ""), flags=re.IGNORECASE)
+    if digits.endswith("00") and "," in str(value) and re.search(r",\d{2}$", str(value)):
+        digits = digits[:-2]  # "1.500.000,00"
+    return int(digits) if digits.isdigit() else None
+
+
+def _booking_for(memo: str) -> Booking | None:
+    for reference in find_references(memo):
+        booking = db.session.scalar(select(Booking).where(Booking.reference == reference))
+        if booking is not None:
+            return booking
+    return None
+
+
+def _outcome_for(booking: Booking | None, amount: int) -> TransferOutcome:
+    if booking is None:
+        return TransferOutcome.NO_MATCH
+    if booking.status == BookingStatus.CANCELLED:
+        return TransferOutcome.ERROR
+    still_due = payments.due(booking)
+    if still_due <= 0:
+        return TransferOutcome.DUPLICATE
+    if amount < still_due:
+        return TransferOutcome.PARTIAL
+    if amount > still_due:
+        return TransferOutcome.OVERPAID
+    return TransferOutcome.MATCHED
+
+
+def record_transfer(
+    source: str, transfer_id: str, amount: int, memo: str, *, occurred_at=None, raw=None, now=None
+) -> tuple[BankTransfer, bool]:
+    """Match one incoming transfer and act on it, commit; returns (transfer, new).
+
+    A transfer seen before from the same source comes back unchanged with new=False.
+    """
+    now = now or utcnow()
+    begin_write()
+    existing = db.session.scalar(
+        select(BankTransfer).where(
+            BankTransfer.source == source, BankTransfer.transfer_id == transfer_id
+        )
+    )
+    if existing is not None:
+        db.session.rollback()
+        return existing, False
+    booking = _booking_for(memo)
+    outcome = _outcome_for(booking, amount)
+    transfer = BankTransfer(
+        source=source,
+        transfer_id=transfer_id,
+        amount=amount,
+        memo=(memo or "")[:300],
+        occurred_at=occurred_at,
+        outcome=outcome,
+        booking_id=booking.id if booking else None,
+        community_id=booking.community_id if booking else None,
+        raw=raw or {},
+        created_at=now,
+    )
+    db.session.add(transfer)
+    settled = None
+    if outcome == TransferOutcome.MATCHED:
+        _payment, settled = payments.record_bank_payment(
+            booking, amount, transfer_id=f"{source}:{transfer_id}", now=now
+        )
+        if settled in ("sold_out", "cancelled"):
+            # paid after the hold lapsed and the units went: the money goes back by hand
+            transfer.outcome = TransferOutcome.ERROR
+        else:
+            transfer.resolved_at = now
+    db.session.commit()
+    if settled:
+        payments.after_settled(booking, settled)
+    return transfer, True
+
+
+def import_statement(text: str, *, now: datetime | None = None) -> list[LineResult]:
+    """Import a bank statement CSV (a header row, then one transfer a line), committing each line.
+
+    Raises ServiceError `invalid_statement` (field file) when the columns cannot be found or a
+    line has no transfer id or amount; lines before it stay imported, and importing again is safe.
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise ServiceError(_("The statement is empty."), "invalid_statement", "file") from None
+    index = {}
+    for column, names in COLUMNS.items():
+        index[column] = next((header.index(n) for n in names if n in header), None)
+    if None in (index["transfer_id"], index["amount"], index["memo"]):
+        raise ServiceError(
+            _("The statement needs columns for the transfer id, the amount and the memo."),
+            "invalid_statement",
+            "file",
+        )
+    results = []
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {
+            name: row[i].strip() if i is not None and i < len(row) else ""
+            for name, i in index.items()
+        }
+        transfer_id, amount = cells["transfer_id"], _amount(cells["amount"])
+        if not transfer_id or amount is None or amount <= 0:
+            raise ServiceError(
+                _("Line %(line)s has no transfer id or no amount.", line=number),
+                "invalid_statement",
+                "file",
+            )
+        transfer, new = record_transfer(
+            "statement",
+            transfer_id,
+            amount,
+            cells["memo"],
+            occurred_at=_parse_when(cells["occurred_at"]),
+            raw=dict(zip(header, row, strict=False)),
+            now=now,
+        )
+        results.append(LineResult(number, transfer, new))
+    return results
+
+
+def receive_notification(data: dict, *, now: datetime | None = None) -> tuple[BankTransfer, bool]:
+    """A bank notification (transfer id, amount, memo) as Vietnamese notification services send.
+
+    Accepts {"id", "transferAmount", "content", "transactionDate", "transferType"} or
+    {"transfer_id", "amount", "memo"}. Outgoing transfers are refused.
+    Raises ServiceError `invalid_notification` naming the field.
+    """
+    if str(data.get("transferType", "in")).lower() != "in":
+        raise ServiceError(
+            _("Only incoming transfers are taken."), "invalid_notification", "transferType"
+        )
+    transfer_id = str(data.get("id") or data.get("transfer_id") or "").strip()
+    if not transfer_id:
+        raise ServiceError(_("The transfer id is missing."), "invalid_notification", "id")
+    amount = data.get("transferAmount", data.get("amount"))
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ServiceError(
+            _("The amount must be a positive whole number of dong."),
+            "invalid_notification",
+            "transferAmount",
+        )
+    memo = str(data.get("content") or data.get("memo") or "")
+    when = _parse_when(str(data.get("transactionDate") or data.get("occurred_at") or ""))
+    return record_transfer(
+        "notification", transfer_id, amount, memo, occurred_at=when, raw=data, now=now
+    )
+
+
+def queue(community_ids: set[int] | None = None) -> list[BankTransfer]:
+    """Lines waiting for a person: every outcome but matched, not yet resolved."""
+    query = select(BankTransfer).where(
+        BankTransfer.outcome != TransferOutcome.MATCHED, BankTransfer.resolved_at.is_(None)
+    )
+    if community_ids is not None:
+        query = query.where(
+            (BankTransfer.community_id.in_(community_ids)) | BankTransfer.community_id.is_(None)
+        )
+    return list(db.session.scalars(query.order_by(BankTransfer.created_at, BankTransfer.id)))
+
+
+def resolve(transfer: BankTransfer, actor, *, now: datetime | None = None) -> None:
+    """A person dealt with the line (matched it by hand, sent money back): off the queue, commit."""
+    transfer.resolved_at = now or utcnow()
+    transfer.resolved_by_id = getattr(actor, "id", None)
+    db.session.commit()

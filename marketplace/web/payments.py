@@ -1,0 +1,66 @@
+"""Paying for a booking from its page: choose a method, go to Stripe, or see the VietQR code."""
+
+from flask import Blueprint, Response, flash, redirect, request
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..gateways.qr import render_svg
+from ..services import payment_status, payments
+from ..services.errors import ServiceError
+from .booking_access import booking_key, viewable_booking
+
+bp = Blueprint("payments", __name__)
+
+
+def detail_url(booking, *, external: bool = False, **params) -> str:
+    """The booking page (owned by the trips pages), with the guest's key so it opens anywhere."""
+    query = "&".join(f"{k}={v}" for k, v in {"key": booking_key(booking), **params}.items())
+    base = request.host_url.rstrip("/") if external else ""
+    return f"{base}/trips/{booking.reference}?{query}"
+
+
+@bp.post("/trips/<reference>/pay")
+def pay(reference: str):
+    """Start paying by the posted `method`; 404 for a booking the visitor may not see.
+
+    Card: a 303 to the Stripe checkout page. VietQR and pay at arrival: back to the booking.
+    """
+    booking = viewable_booking(reference)
+    try:
+        started = payments.start_payment(
+            booking,
+            request.form.get("method", ""),
+            success_url=detail_url(booking, external=True, checkout="success"),
+            cancel_url=detail_url(booking, external=True, checkout="cancelled"),
+        )
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(detail_url(booking) + "#pay")
+    if started.method == "stripe":
+        return redirect(started.checkout_url, 303)
+    if started.method == "pay_at_arrival":
+        flash(_("We asked the host to accept payment at arrival. You will hear from us."), "info")
+    return redirect(detail_url(booking) + "#pay")
+
+
+@bp.get("/trips/<reference>/vietqr.svg")
+def vietqr_svg(reference: str):
+    """The VietQR code for what is due on the booking; 404 when nothing is due by transfer."""
+    booking = viewable_booking(reference)
+    state = payment_status.panel_state(booking)
+    if not state["vietqr"]:
+        return Response(status=404)
+    response = Response(render_svg(state["vietqr"]["payload"]), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.app_context_processor
+def _panel_helpers():
+    def payment_panel(booking):
+        state = payment_status.panel_state(booking)
+        if state["vietqr"]:
+            state["vietqr"]["svg"] = Markup(render_svg(state["vietqr"]["payload"]))
+        return state
+
+    return {"payment_panel": payment_panel}
