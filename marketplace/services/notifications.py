@@ -17,7 +17,9 @@ from ..gateways import mail
 from ..models import Booking, User
 from . import booking_queries
 
-EVENTS = ("received", "confirmed", "cancelled")
+EVENTS = ("received", "confirmed", "cancelled", "refunded")
+#: events that concern the tourist alone (a late payment given back: the host lost nothing)
+TOURIST_ONLY = frozenset({"refunded"})
 
 
 def booking_event(booking: Booking, event: str) -> list[str]:
@@ -52,6 +54,8 @@ def _links(booking: Booking) -> dict[str, str]:
 
 def _send_all(booking: Booking, event: str, links: dict[str, str]) -> list[str]:
     sent = [_send_to_tourist(booking, event, links["tourist"])]
+    if event in TOURIST_ONLY:
+        return sent
     for host_id in sorted({item.host_id for item in booking.items}):
         host = db.session.get(User, host_id)
         if host is not None and host.email:
@@ -101,6 +105,9 @@ def _send_to_tourist(booking: Booking, event: str, link: str) -> str:
             "received": _("Booking %(reference)s received", reference=booking.reference),
             "confirmed": _("Booking %(reference)s confirmed", reference=booking.reference),
             "cancelled": _("Booking %(reference)s cancelled", reference=booking.reference),
+            "refunded": _(
+                "Booking %(reference)s: your payment is refunded", reference=booking.reference
+            ),
         }
         context = dict(booking=booking, event=event, link=link, to_host=False, locale=locale)
         return _deliver(booking.contact_email, subjects[event], context)

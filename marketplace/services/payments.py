@@ -276,10 +276,11 @@ def receive(payment: Payment, amount: int, *, actor=None, now: datetime) -> str:
 
 
 def after_settled(booking: Booking, outcome: str) -> None:
-    """After the commit: mail the confirmation. Money coming back is told on the booking page
-    (notifications has no "refunded" event yet)."""
+    """After the commit: mail the confirmation, or the refund of a payment that came too late."""
     if outcome == "confirmed":
         bookings._after_commit(booking, "confirmed")
+    elif outcome == "sold_out":
+        bookings._after_commit(booking, "refunded")
 
 
 # --- refunds ---------------------------------------------------------------------------------

@@ -305,3 +305,23 @@ def test_openapi_paths_document_every_booking_route():
         "/bookings/{reference}/cancel",
     }
     assert set(OPENAPI_PATHS["/bookings"]) == {"get", "post"}
+
+
+def test_refunds_are_listed_with_the_payments(client):
+    from marketplace.services import payments
+
+    tourist = make_user()
+    listing = make_listing(nightly_price=500_000)
+    reference = _book(client, tourist, listing)  # 10 days ahead, moderate policy: full refund
+    booking = bookings.get_by_reference(reference)
+    payments.start_payment(booking, "vietqr")
+    payments.mark_transfer_received(booking, listing.host)
+    response = client.post(
+        f"/api/v1/bookings/{reference}/cancel",
+        json={"reason": "flooded road"},
+        headers=bearer(tourist),
+    )
+    assert response.status_code == 200
+    rows = client.get(f"/api/v1/bookings/{reference}", headers=bearer(tourist)).json["payments"]
+    assert [row["kind"] for row in rows] == ["payment", "refund"]
+    assert rows[1]["amount"] == response.json["refund_amount"] == booking.total

@@ -166,6 +166,8 @@ def test_a_late_card_payment_for_a_room_taken_meanwhile_is_refunded(app, stripe_
     assert _sdk(app).v1.refunds.retrieve(refund.provider_ref).amount == booking.total
     assert payment_status.panel_state(booking)["late_refund"]
     assert _ledger_sum(booking) == 0
+    told = wait_for(lambda: _mail_to(app, booking.contact_email, "refunded", booking.reference))
+    assert told, "the tourist is told their late payment is given back"
 
 
 def test_a_cancelled_card_booking_is_refunded_as_the_policy_says(app, stripe_server):
@@ -213,3 +215,20 @@ def test_the_api_starts_a_card_payment(app, client, stripe_server):
     assert response.status_code == 201
     assert response.json["checkout_url"].startswith(stripe_server.url)
     assert response.json["session_id"].startswith("cs_")
+
+
+def _mail_to(app, address: str, word: str, reference: str) -> bool:
+    """Whether a mail to `address` whose subject names `reference` and says `word` is in the outbox."""
+    import email
+    import email.policy
+    from pathlib import Path
+
+    from flask_babel import force_locale, gettext
+
+    with force_locale("vi"):
+        subject = gettext("Booking %(reference)s: your payment is refunded", reference=reference)
+    for path in Path(app.config["MAIL_OUTBOX"]).glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if message["To"] == address and message["Subject"] == subject:
+            return True
+    return False

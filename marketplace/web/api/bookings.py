@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ...clock import business_today
 from ...models import Booking, BookingStatus, Role
-from ...services import booking_queries, bookings
+from ...services import booking_queries, bookings, payment_status
 from ...services.booking_access import can_manage, can_view
 from ...services.booking_requests import parse_contact, parse_guests, parse_items
 from . import ApiError, bp, json_body, token_required
@@ -66,18 +66,8 @@ def booking_json(booking: Booking, *, detail: bool = False) -> dict:
     }
     if detail:
         body["special_requests"] = booking.special_requests
-        body["payments"] = [
-            {
-                "id": p.id,
-                "method": p.method.value,
-                "status": p.status.value,
-                "amount": p.amount,
-                "amount_refunded": p.amount_refunded,
-                "currency": p.currency,
-                "created_at": _iso(p.created_at),
-            }
-            for p in booking.payments
-        ]
+        # each payment followed by its refunds ("kind": "payment" | "refund")
+        body["payments"] = payment_status.payment_rows(booking)
         if booking.status in TICKETED:
             body["tickets"] = [
                 {
