@@ -132,7 +132,7 @@ def parse_query(
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class RoomOffer:
     """A room type for the query: how many are free and what the stay costs."""
 
@@ -199,30 +199,40 @@ class SearchPage:
 
 
 def search(query: SearchQuery, now: datetime | None = None) -> SearchPage:
-    """Published listings that can take the party on the dates, priced, sorted, one page."""
+    """Published listings that can take the party on the dates, priced, sorted, one page.
+
+    In the default order the database finds what fits (`availability.room_type_fits`,
+    `departure_fits`) and only the page is built in Python; sorting or filtering by price
+    builds every candidate, as each needs its price.
+    """
     now = now or utcnow()
-    listing_rows = _candidate_rows(query)
-    offers = _offers(listing_rows, query, now)
-    offers = [o for o in offers if o.available]
-    if query.min_price is not None or query.max_price is not None:
+    rows = _candidate_rows(query)
+    start = (query.page - 1) * query.per_page
+    by_price = query.sort in ("price_low", "price_high")
+    if by_price or query.min_price is not None or query.max_price is not None:
+        offers = [o for o in _offers(rows, query, now) if o.available]
         _price(offers, query)
         offers = [o for o in offers if _in_price_range(o.price, query)]
-    if query.sort in ("price_low", "price_high"):
-        _price(offers, query)
-        sign = -1 if query.sort == "price_high" else 1
-        offers.sort(key=lambda o: (o.price is None, sign * (o.price or 0), o.listing_id))
-    start = (query.page - 1) * query.per_page
-    page = offers[start : start + query.per_page]
+        if by_price:
+            sign = -1 if query.sort == "price_high" else 1
+            offers.sort(key=lambda o: (o.price is None, sign * (o.price or 0), o.listing_id))
+        total = len(offers)
+        page = offers[start : start + query.per_page]
+    else:
+        fitting = _fitting_listing_ids(query, now)
+        rows = [r for r in rows if r.id in fitting]
+        total = len(rows)
+        page = _offers(rows[start : start + query.per_page], query, now, scoped=False)
     _price(page, query)
     _attach_listings(page)
-    return SearchPage(query=query, offers=page, total=len(offers))
+    return SearchPage(query=query, offers=page, total=total)
 
 
 def offer_for(listing: Listing, query: SearchQuery, now: datetime | None = None) -> Offer:
     """One listing for the query, whether or not it can take the party (listing page, API)."""
     now = now or utcnow()
-    rows = [_ListingRow(listing.id, listing.kind, listing.community_id)]
-    offer = _offers(rows, query, now, keep_unavailable=True)[0]
+    rows = [_ListingRow(listing.id, listing.kind)]
+    offer = _offers(rows, query, now, keep_unavailable=True, scoped=False)[0]
     _price([offer], query)
     _use_models(offer, listing)
     return offer
@@ -255,12 +265,10 @@ def published_listing(key_or_id) -> Listing | None:
 # -- the building blocks ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _ListingRow:
     id: int
     kind: ListingKind
-    community_id: int
-    certifications: tuple = ()
 
 
 _LISTING_LOADS = (
@@ -270,19 +278,72 @@ _LISTING_LOADS = (
 )
 
 
-def _candidate_rows(query: SearchQuery) -> list[_ListingRow]:
-    stmt = select(Listing.id, Listing.kind, Listing.community_id, Listing.certifications).where(
-        Listing.status == ListingStatus.PUBLISHED
-    )
+def _conditions(query: SearchQuery) -> list:
+    conditions = [Listing.status == ListingStatus.PUBLISHED]
     if query.community:
-        stmt = stmt.join(Community).where(Community.slug == query.community)
+        conditions.append(
+            Listing.community_id.in_(select(Community.id).where(Community.slug == query.community))
+        )
     if query.kind:
-        stmt = stmt.where(Listing.kind == query.kind)
-    rows = db.session.execute(stmt.order_by(Listing.id)).all()
+        conditions.append(Listing.kind == query.kind)
+    return conditions
+
+
+def _fitting_listing_ids(query: SearchQuery, now: datetime) -> set[int]:
+    """Ids of the query's listings that can take the party, found by the database."""
+    fitting: set[int] = set()
+    if query.kind in (None, ListingKind.STAY):
+        among = select(Listing.id).where(*_conditions(query), Listing.kind == ListingKind.STAY)
+        if query.dated:
+            fits = (
+                availability.room_type_fits(query.guests, query.check_in, query.check_out, now),
+                RoomType.min_nights <= query.nights,
+            )
+        else:
+            fits = (RoomType.units >= availability.rooms_needed(query.guests),)
+        stmt = select(RoomType.listing_id).where(RoomType.listing_id.in_(among), *fits)
+        fitting.update(listing_id for (listing_id,) in _rows(stmt.distinct()))
+    if query.kind in (None, ListingKind.TOUR):
+        among = select(Listing.id).where(*_conditions(query), Listing.kind == ListingKind.TOUR)
+        stmt = select(Departure.listing_id).where(
+            Departure.listing_id.in_(among),
+            *_departure_window(query, now),
+            availability.departure_fits(query.guests, now),
+        )
+        fitting.update(listing_id for (listing_id,) in _rows(stmt.distinct()))
+    return fitting
+
+
+def _departure_window(query: SearchQuery, now: datetime) -> tuple:
+    """Departures in the dates (both days included), else in the next days; none that left."""
+    if query.dated:
+        first, last = query.check_in, query.check_out
+    else:
+        first = business_today(now)
+        last = first + timedelta(days=TOUR_HORIZON_DAYS)
+    starts = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
+    ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BUSINESS_TZ)
+    return (
+        Departure.starts_at >= max(starts, now),
+        Departure.starts_at < ends,
+        Departure.status == DepartureStatus.SCHEDULED,
+    )
+
+
+def _rows(stmt) -> list:
+    """Plain rows through the session's connection: no ORM bookkeeping for thousands of rows."""
+    return db.session.connection().execute(stmt).all()
+
+
+def _candidate_rows(query: SearchQuery) -> list[_ListingRow]:
+    if not query.certification:  # spare decoding thousands of JSON lists
+        stmt = select(Listing.id, Listing.kind).where(*_conditions(query))
+        return [_ListingRow(r.id, r.kind) for r in _rows(stmt.order_by(Listing.id))]
+    stmt = select(Listing.id, Listing.kind, Listing.certifications).where(*_conditions(query))
     return [
-        _ListingRow(r.id, ListingKind(r.kind), r.community_id, tuple(r.certifications or ()))
-        for r in rows
-        if not query.certification or query.certification in (r.certifications or ())
+        _ListingRow(r.id, r.kind)
+        for r in _rows(stmt.order_by(Listing.id))
+        if query.certification in (r.certifications or ())
     ]
 
 
@@ -292,21 +353,33 @@ def _offers(
     now: datetime,
     *,
     keep_unavailable: bool = False,
+    scoped: bool = True,
 ) -> list[Offer]:
+    """Offers for the rows; `scoped` puts the query's conditions into SQL instead of id lists."""
     offers = {r.id: Offer(listing_id=r.id, kind=r.kind) for r in rows}
-    stay_ids = [r.id for r in rows if r.kind == ListingKind.STAY]
-    tour_ids = [r.id for r in rows if r.kind == ListingKind.TOUR]
-    if stay_ids:
-        for room in _room_offers(stay_ids, query, now):
-            offers[room.room_type.listing_id].rooms.append(room)
-    if tour_ids:
-        for departure in _departure_offers(tour_ids, query, now, keep_unavailable):
-            offers[departure.departure.listing_id].departures.append(departure)
+    for kind, build in ((ListingKind.STAY, _room_offers), (ListingKind.TOUR, _departure_offers)):
+        ids = [r.id for r in rows if r.kind == kind]
+        if not ids:
+            continue
+        if scoped:
+            among = select(Listing.id).where(*_conditions(query), Listing.kind == kind)
+        else:
+            among = ids
+        for part in build(among, query, now, keep_unavailable):
+            listing_id = (
+                part.room_type.listing_id if kind == ListingKind.STAY else part.departure.listing_id
+            )
+            if listing_id in offers:
+                getattr(
+                    offers[listing_id], "rooms" if kind == ListingKind.STAY else "departures"
+                ).append(part)
     return list(offers.values())
 
 
-def _room_offers(listing_ids: list[int], query: SearchQuery, now: datetime) -> list[RoomOffer]:
-    room_types = db.session.execute(
+def _room_offers(listings, query: SearchQuery, now: datetime, _keep=False) -> list[RoomOffer]:
+    """Every room type of the listings (ids, or a SELECT of ids), judged for the party."""
+    ids_query = select(RoomType.id).where(RoomType.listing_id.in_(listings))
+    room_types = _rows(
         select(
             RoomType.id,
             RoomType.listing_id,
@@ -315,23 +388,26 @@ def _room_offers(listing_ids: list[int], query: SearchQuery, now: datetime) -> l
             RoomType.nightly_price,
             RoomType.min_nights,
         )
-        .where(RoomType.listing_id.in_(listing_ids))
+        .where(RoomType.listing_id.in_(listings))
         .order_by(RoomType.listing_id, RoomType.nightly_price, RoomType.id)
-    ).all()
+    )
     free = (
-        availability.free_units(room_types, query.check_in, query.check_out, now)
+        availability.free_units(
+            room_types, query.check_in, query.check_out, now, ids_query=ids_query
+        )
         if query.dated
         else {}
     )
+    dated, nights, guests = query.dated, query.nights, query.guests
     offers = []
     for rt in room_types:
-        needed = -(-query.guests // rt.max_guests)
-        available = free.get(rt.id) if query.dated else None
+        needed = -(-guests // rt.max_guests)
+        available = free.get(rt.id) if dated else None
         if rt.units < needed:
             problem = "too_small"
-        elif query.dated and query.nights < rt.min_nights:
+        elif dated and nights < rt.min_nights:
             problem = "min_nights"
-        elif query.dated and available < needed:
+        elif dated and available < needed:
             problem = "sold_out"
         else:
             problem = None
@@ -340,16 +416,12 @@ def _room_offers(listing_ids: list[int], query: SearchQuery, now: datetime) -> l
 
 
 def _departure_offers(
-    listing_ids: list[int], query: SearchQuery, now: datetime, keep_full: bool
+    listings, query: SearchQuery, now: datetime, keep_full: bool
 ) -> list[DepartureOffer]:
-    if query.dated:
-        first, last = query.check_in, query.check_out
-    else:
-        first = business_today(now)
-        last = first + timedelta(days=TOUR_HORIZON_DAYS)
-    starts = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
-    ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BUSINESS_TZ)
-    departures = db.session.execute(
+    """Scheduled departures of the listings (ids, or a SELECT of ids) in the dates, else in
+    the next days, with their seats left; full ones only when `keep_full`."""
+    conditions = (Departure.listing_id.in_(listings), *_departure_window(query, now))
+    departures = _rows(
         select(
             Departure.id,
             Departure.listing_id,
@@ -358,15 +430,12 @@ def _departure_offers(
             Departure.price_per_person,
             Departure.status,
         )
-        .where(
-            Departure.listing_id.in_(listing_ids),
-            Departure.starts_at >= max(starts, now),
-            Departure.starts_at < ends,
-            Departure.status == DepartureStatus.SCHEDULED,
-        )
+        .where(*conditions)
         .order_by(Departure.starts_at, Departure.id)
-    ).all()
-    left = availability.seats_left(departures, now)
+    )
+    left = availability.seats_left(
+        departures, now, ids_query=select(Departure.id).where(*conditions)
+    )
     return [
         DepartureOffer(d, left[d.id]) for d in departures if keep_full or left[d.id] >= query.guests
     ]
