@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import BUSINESS_TZ, business_today, utcnow
@@ -206,11 +206,10 @@ def search(query: SearchQuery, now: datetime | None = None) -> SearchPage:
     builds every candidate, as each needs its price.
     """
     now = now or utcnow()
-    rows = _candidate_rows(query)
     start = (query.page - 1) * query.per_page
     by_price = query.sort in ("price_low", "price_high")
     if by_price or query.min_price is not None or query.max_price is not None:
-        offers = [o for o in _offers(rows, query, now) if o.available]
+        offers = [o for o in _offers(_candidate_rows(query), query, now) if o.available]
         _price(offers, query)
         offers = [o for o in offers if _in_price_range(o.price, query)]
         if by_price:
@@ -219,8 +218,7 @@ def search(query: SearchQuery, now: datetime | None = None) -> SearchPage:
         total = len(offers)
         page = offers[start : start + query.per_page]
     else:
-        fitting = _fitting_listing_ids(query, now)
-        rows = [r for r in rows if r.id in fitting]
+        rows = _candidate_rows(query, _fits(query, now))
         total = len(rows)
         page = _offers(rows[start : start + query.per_page], query, now, scoped=False)
     _price(page, query)
@@ -289,29 +287,26 @@ def _conditions(query: SearchQuery) -> list:
     return conditions
 
 
-def _fitting_listing_ids(query: SearchQuery, now: datetime) -> set[int]:
-    """Ids of the query's listings that can take the party, found by the database."""
-    fitting: set[int] = set()
-    if query.kind in (None, ListingKind.STAY):
-        among = select(Listing.id).where(*_conditions(query), Listing.kind == ListingKind.STAY)
-        if query.dated:
-            fits = (
-                availability.room_type_fits(query.guests, query.check_in, query.check_out, now),
-                RoomType.min_nights <= query.nights,
-            )
-        else:
-            fits = (RoomType.units >= availability.rooms_needed(query.guests),)
-        stmt = select(RoomType.listing_id).where(RoomType.listing_id.in_(among), *fits)
-        fitting.update(listing_id for (listing_id,) in _rows(stmt.distinct()))
-    if query.kind in (None, ListingKind.TOUR):
-        among = select(Listing.id).where(*_conditions(query), Listing.kind == ListingKind.TOUR)
-        stmt = select(Departure.listing_id).where(
-            Departure.listing_id.in_(among),
+def _fits(query: SearchQuery, now: datetime):
+    """SQL condition on Listing: it can take the party (a room type or a departure fits)."""
+    if query.dated:
+        room_fits = (
+            availability.room_type_fits(query.guests, query.check_in, query.check_out, now),
+            RoomType.min_nights <= query.nights,
+        )
+    else:
+        room_fits = (RoomType.units >= availability.rooms_needed(query.guests),)
+    stay = exists(select(RoomType.id).where(RoomType.listing_id == Listing.id, *room_fits))
+    tour = exists(
+        select(Departure.id).where(
+            Departure.listing_id == Listing.id,
             *_departure_window(query, now),
             availability.departure_fits(query.guests, now),
         )
-        fitting.update(listing_id for (listing_id,) in _rows(stmt.distinct()))
-    return fitting
+    )
+    return or_(
+        and_(Listing.kind == ListingKind.STAY, stay), and_(Listing.kind == ListingKind.TOUR, tour)
+    )
 
 
 def _departure_window(query: SearchQuery, now: datetime) -> tuple:
@@ -335,11 +330,13 @@ def _rows(stmt) -> list:
     return db.session.connection().execute(stmt).all()
 
 
-def _candidate_rows(query: SearchQuery) -> list[_ListingRow]:
+def _candidate_rows(query: SearchQuery, fits=None) -> list[_ListingRow]:
+    """The query's published listings in order; only those meeting `fits` when given."""
+    conditions = _conditions(query) if fits is None else [*_conditions(query), fits]
     if not query.certification:  # spare decoding thousands of JSON lists
-        stmt = select(Listing.id, Listing.kind).where(*_conditions(query))
+        stmt = select(Listing.id, Listing.kind).where(*conditions)
         return [_ListingRow(r.id, r.kind) for r in _rows(stmt.order_by(Listing.id))]
-    stmt = select(Listing.id, Listing.kind, Listing.certifications).where(*_conditions(query))
+    stmt = select(Listing.id, Listing.kind, Listing.certifications).where(*conditions)
     return [
         _ListingRow(r.id, r.kind)
         for r in _rows(stmt.order_by(Listing.id))
