@@ -9,7 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import aliased
 
 from ..clock import utcnow
 from ..extensions import db
@@ -204,27 +205,33 @@ def room_type_fits(guests: int, check_in: date, check_out: date, now: datetime) 
     """SQL condition on RoomType: enough units free for the party on every night of the stay.
 
     Same rule as `free_units` (claims that have not lapsed count, a blocked night frees
-    nothing): no night may have `units - claimed < needed`, and no night may be blocked.
+    nothing). The room types short on some night are found once, from the nights' rows
+    (index `ix_booking_night_night`), not probed room type by room type.
     """
     last_night = date.fromordinal(check_out.toordinal() - 1)
-    needed = rooms_needed(guests)
-    short_night = (
-        select(BookingNight.night)
+    claimed = aliased(RoomType)
+    short = (
+        select(BookingNight.room_type_id)
+        .join(claimed, claimed.id == BookingNight.room_type_id)
         .where(
-            BookingNight.room_type_id == RoomType.id,
             BookingNight.night >= check_in,
             BookingNight.night <= last_night,
             BookingNight.claimed_until > now,
         )
-        .group_by(BookingNight.night)
-        .having(RoomType.units - func.sum(BookingNight.rooms) < needed)
+        .group_by(BookingNight.room_type_id, BookingNight.night, claimed.units, claimed.max_guests)
+        .having(
+            claimed.units - func.sum(BookingNight.rooms)
+            < (guests + claimed.max_guests - 1) // claimed.max_guests
+        )
     )
-    blocked = select(BlockedNight.id).where(
-        BlockedNight.room_type_id == RoomType.id,
-        BlockedNight.night >= check_in,
-        BlockedNight.night <= last_night,
+    blocked = select(BlockedNight.room_type_id).where(
+        BlockedNight.night >= check_in, BlockedNight.night <= last_night
     )
-    return (RoomType.units >= needed) & ~exists(short_night) & ~exists(blocked)
+    return (
+        (RoomType.units >= rooms_needed(guests))
+        & RoomType.id.not_in(short)
+        & RoomType.id.not_in(blocked)
+    )
 
 
 def departure_fits(seats: int, now: datetime) -> ColumnElement:
