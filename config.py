@@ -48,6 +48,19 @@ class Config:
     HOLD_MINUTES = _env_int("HOLD_MINUTES", 30)
 
     MAIL_OUTBOX = os.environ.get("MAIL_OUTBOX", str(BASE_DIR / "instance" / "outbox"))
+    # with MAIL_SERVER set mail goes out over SMTP; without it, to .eml files in MAIL_OUTBOX
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") not in ("0", "false", "False")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Mountain Homestays <no-reply@homestays.example>"
+    )
+    # write and send booking mail from a thread of the process, after the response
+    MAIL_IN_BACKGROUND = os.environ.get("MAIL_IN_BACKGROUND", "0") in ("1", "true", "True")
+    # links in emails sent outside a request (CLI, jobs)
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
     PASSWORD_HASH_METHOD = "scrypt"
     HSTS = False
@@ -75,6 +88,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
+    MAIL_IN_BACKGROUND = os.environ.get("MAIL_IN_BACKGROUND", "1") in ("1", "true", "True")
 
     @classmethod
     def validate(cls) -> None:

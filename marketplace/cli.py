@@ -11,6 +11,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
+    app.cli.add_command(bookings)
+    app.cli.add_command(calendars)
+    app.cli.add_command(guests)
 
 
 @click.group(help="Demo data.")
@@ -72,3 +75,54 @@ def tokens_create(email, name):
     token = accounts.create_token(user, name=name)
     click.echo(f"token for {user.email} ({user.role.value}):")
     click.echo(token)
+
+
+@click.group(help="Bookings.")
+def bookings():
+    pass
+
+
+@bookings.command(
+    "expire", help="Mark lapsed holds as expired (their rooms and seats are free already)."
+)
+def bookings_expire():
+    from .services import bookings as booking_service
+
+    count = booking_service.expire_holds()
+    click.echo(f"expired {count} hold(s)")
+
+
+@click.group(help="Calendar sync with other channels (iCal).")
+def calendars():
+    pass
+
+
+@calendars.command("sync", help="Pull every external iCal feed; a broken one is reported.")
+def calendars_sync():
+    from .services import calendars as calendar_service
+
+    results = calendar_service.sync_all()
+    for result in results:
+        if result.ok:
+            click.echo(f"ok     #{result.calendar_id} {result.url}: {result.nights} nights blocked")
+        else:
+            click.echo(f"FAILED #{result.calendar_id} {result.url}: {result.error}")
+    failed = sum(1 for r in results if not r.ok)
+    click.echo(f"{len(results) - failed} synced, {failed} failed")
+
+
+@click.group(help="Guests' personal data.")
+def guests():
+    pass
+
+
+@guests.command(
+    "erase-passports",
+    help="Erase passport numbers of guests who left more than --days ago (default: setting).",
+)
+@click.option("--days", type=int, default=None)
+def guests_erase_passports(days):
+    from .services import registration
+
+    count = registration.erase_passports(days=days)
+    click.echo(f"passport numbers erased: {count}")

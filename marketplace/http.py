@@ -125,8 +125,8 @@ def init_app(app: Flask) -> None:
                 exc.code, exc.name.lower().replace(" ", "_")
             )
             return jsonify(error_body(code, message)), exc.code
-        template = "errors/404.html" if exc.code == 404 else "errors/error.html"
-        return render_template(template, code=exc.code, message=message), exc.code
+        title = _("Page not found") if exc.code == 404 else _("Sorry")
+        return render_template("errors/error.html", title=title, message=message), exc.code
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -137,7 +137,7 @@ def init_app(app: Flask) -> None:
         message = _("Something went wrong on our side. Please try again.")
         if wants_json():
             return jsonify(error_body("server_error", message)), 500
-        return render_template("errors/error.html", code=500, message=message), 500
+        return render_template("errors/error.html", title=_("Sorry"), message=message), 500
 
     @app.template_filter("dict_without")
     def _dict_without(args, key: str) -> dict:

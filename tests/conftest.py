@@ -6,6 +6,7 @@ works in a schema of its own, dropped at the end, so parallel runs do not meet.
 
 import os
 import uuid
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -24,19 +25,28 @@ def _postgres_schema_url(base_url: str, schema: str) -> str:
     return f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+@contextmanager
+def empty_database(sqlite_dir, prefix: str = "test"):
+    """A database URL with nothing in it: a SQLite file, or a PostgreSQL schema dropped afterwards."""
     if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        yield f"sqlite:///{sqlite_dir / f'{prefix}.sqlite'}"
         return
-    schema = f"test_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield _postgres_schema_url(POSTGRES_URL, schema)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield _postgres_schema_url(POSTGRES_URL, schema)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with empty_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 class FreshContextClient(FlaskClient):

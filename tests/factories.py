@@ -130,3 +130,88 @@ def login(client, user, password: str = PASSWORD):
     response = client.post("/account/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+# --- bookings ---------------------------------------------------------------------------------
+
+
+def bearer(user) -> dict:
+    """Authorization header with a fresh API token of `user`."""
+    return {"Authorization": f"Bearer {accounts.create_token(user, name='test')}"}
+
+
+def stay_item(room_type, start_in_days: int = 10, nights: int = 2, rooms: int = 1, guests: int = 2):
+    """A booking item as the API and the booking form take it."""
+    check_in = business_today() + timedelta(days=start_in_days)
+    return {
+        "room_type_id": room_type.id,
+        "check_in": check_in.isoformat(),
+        "check_out": (check_in + timedelta(days=nights)).isoformat(),
+        "rooms": rooms,
+        "guests": guests,
+    }
+
+
+BOOKING_CONTACT = {"name": "Kim Min-ji", "email": "minji@example.test", "phone": "+82 10 1234 5678"}
+FOREIGN_GUEST = {
+    "full_name": "Kim Min-ji",
+    "nationality": "KR",
+    "date_of_birth": "1994-03-02",
+    "passport_number": "M12345678",
+}
+
+
+def make_booking(
+    room_type=None,
+    *,
+    check_in: date | None = None,
+    nights: int = 2,
+    rooms: int = 1,
+    guests: int = 2,
+    departure=None,
+    participants: int = 2,
+    guest_list=(),
+    status=None,
+    tourist=None,
+    locale: str = "en",
+):
+    """A booking of a room type (or a departure) moved to `status` (default confirmed).
+
+    `guest_list`: (full_name, nationality, date_of_birth, passport_number) tuples.
+    """
+    from marketplace.models import BookingStatus
+    from marketplace.services import bookings
+    from marketplace.services.booking_requests import (
+        Contact,
+        GuestDetails,
+        StayRequest,
+        TourRequest,
+    )
+
+    status = status or BookingStatus.CONFIRMED
+    if departure is not None:
+        item = TourRequest(departure.id, participants)
+    else:
+        room_type = room_type or make_listing().room_types[0]
+        check_in = check_in or business_today() + timedelta(days=10)
+        item = StayRequest(room_type.id, check_in, check_in + timedelta(days=nights), rooms, guests)
+    booking, _created = bookings.place_booking(
+        [item],
+        Contact("Khách Du Lịch", f"guest{next(_seq)}@example.test", "+84 912 345 678"),
+        [GuestDetails(*g) for g in guest_list],
+        tourist=tourist,
+        locale=locale,
+    )
+    if status == BookingStatus.PENDING_PAYMENT:
+        return booking
+    if status == BookingStatus.CANCELLED:
+        bookings.cancel(booking, reason="changed plans")
+        return booking
+    bookings.confirm(booking)
+    if status in (BookingStatus.NO_SHOW, BookingStatus.CHECKED_IN):
+        bookings.transition(booking, status)
+    elif status == BookingStatus.COMPLETED:
+        bookings.transition(booking, BookingStatus.CHECKED_IN)
+        bookings.transition(booking, BookingStatus.COMPLETED)
+    db.session.commit()
+    return booking

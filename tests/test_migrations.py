@@ -1,29 +1,18 @@
 """Migrations build the schema from nothing, and match the models (no drift)."""
 
-import uuid
-
 import pytest
 from flask_migrate import check, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from config import TestConfig
 from marketplace import create_app
-from tests.conftest import POSTGRES_URL, _postgres_schema_url
+from tests.conftest import empty_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'migrate.sqlite'}"
-        return
-    schema = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield _postgres_schema_url(POSTGRES_URL, schema)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with empty_database(tmp_path, prefix="mig") as url:
+        yield url
 
 
 def test_upgrade_from_nothing_then_no_drift(empty_database_url):

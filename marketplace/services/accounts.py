@@ -2,11 +2,13 @@
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
@@ -114,14 +116,25 @@ def create_token(user: User, name: str = "") -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
+#: last_used_at is refreshed at most this often, so a busy client does not write on every call
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def user_for_token(token: str, now: datetime | None = None) -> User | None:
+    """The active user of a bearer token, or None; one query on the common path."""
     if not token:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    row = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _token_hash(token))
+    )
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
-    db.session.commit()
+    now = now or utcnow()
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_INTERVAL:
+        row.last_used_at = now
+        db.session.commit()
     return row.user
 
 

@@ -68,12 +68,26 @@ def place_booking(
         existing = find_by_idempotency(*idempotency)
         if existing:
             return existing, False
+    try:
+        return _place_locked(
+            items, contact, guests, tourist, locale, special_requests, idempotency, now
+        )
+    except ServiceError:
+        db.session.rollback()  # release the write lock and anything half-made at once
+        raise
+
+
+def _place_locked(items, contact, guests, tourist, locale, special_requests, idempotency, now):
     today = business_today(now)
-    room_types, departures = _load_targets(items, today)
+    room_types, departures = load_targets(items, today)
 
     begin_write()
     _lock(RoomType, sorted(room_types))
     _lock(Departure, sorted(departures))
+    if idempotency and (existing := find_by_idempotency(*idempotency)):
+        # a double click that waited for the lock: the first request made the booking
+        db.session.rollback()
+        return existing, False
     _check_capacity(items, room_types, departures, now)
 
     hold_until = now + timedelta(minutes=current_app.config["HOLD_MINUTES"])
@@ -91,19 +105,21 @@ def place_booking(
         special_requests=(special_requests or "")[:2000],
         total=0,
     )
-    db.session.add(booking)
-    for request in items:
-        booking.items.append(_make_item(request, room_types, departures, hold_until))
-    booking.total = sum(item.subtotal for item in booking.items)
-    for guest in guests:
-        booking.guests.append(
-            Guest(
-                full_name=guest.full_name,
-                nationality=guest.nationality,
-                date_of_birth=guest.date_of_birth,
-                passport_number=guest.passport_number,
+    # built whole before it is written: one INSERT each, no half-made booking flushed by a query
+    with db.session.no_autoflush:
+        for request in items:
+            booking.items.append(_make_item(request, room_types, departures, hold_until))
+        booking.total = sum(item.subtotal for item in booking.items)
+        for guest in guests:
+            booking.guests.append(
+                Guest(
+                    full_name=guest.full_name,
+                    nationality=guest.nationality,
+                    date_of_birth=guest.date_of_birth,
+                    passport_number=guest.passport_number,
+                )
             )
-        )
+    db.session.add(booking)
     db.session.flush()
     if idempotency:
         db.session.add(
@@ -124,7 +140,11 @@ def place_booking(
     return booking, True
 
 
-def _load_targets(items, today):
+def load_targets(items, today):
+    """The room types and departures asked for, each checked for sale (also the form's preview).
+
+    Raises NotFound naming the item's field, or ServiceError for capacity, nights, a past date.
+    """
     room_type_ids = [i.room_type_id for i in items if isinstance(i, StayRequest)]
     departure_ids = [i.departure_id for i in items if isinstance(i, TourRequest)]
     room_types = (
@@ -374,6 +394,13 @@ def amount_paid(booking: Booking) -> int:
     )
 
 
+def refund_if_cancelled(
+    booking: Booking, *, by_host: bool = False, now: datetime | None = None
+) -> int:
+    """The refund cancelling now would give, from what has been paid: shown before confirming."""
+    return refund_due(booking, amount_paid(booking), by_host=by_host, now=now)
+
+
 def cancel(
     booking: Booking,
     *,
@@ -389,7 +416,7 @@ def cancel(
     now = now or utcnow()
     if BookingStatus.CANCELLED not in BOOKING_TRANSITIONS[booking.status]:
         raise Conflict(_("This booking can no longer be cancelled."), "not_cancellable")
-    booking.refund_amount = refund_due(booking, amount_paid(booking), by_host=by_host, now=now)
+    booking.refund_amount = refund_if_cancelled(booking, by_host=by_host, now=now)
     transition(booking, BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
     db.session.commit()
     _after_commit(booking, "cancelled")
@@ -438,5 +465,6 @@ __all__ = [
     "get_by_reference",
     "place_booking",
     "refund_due",
+    "refund_if_cancelled",
     "transition",
 ]

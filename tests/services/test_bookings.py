@@ -25,9 +25,12 @@ def test_a_held_room_disappears_for_overlapping_windows_only():
     booking, created = bookings.place_booking([stay(room, 10, 2)], CONTACT)
     assert created and booking.status == BookingStatus.PENDING_PAYMENT
     today = business_today()
-    free = lambda a, b: availability.free_units(
-        [room], today + timedelta(days=a), today + timedelta(days=b)
-    )[room.id]  # noqa: E731
+
+    def free(a, b):
+        return availability.free_units(
+            [room], today + timedelta(days=a), today + timedelta(days=b)
+        )[room.id]
+
     assert free(9, 11) == 0  # overlaps the first night
     assert free(11, 13) == 0  # overlaps the second night
     assert free(12, 14) == 1  # starts on check-out day

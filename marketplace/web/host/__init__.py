@@ -1,17 +1,27 @@
 """Back office for hosts: dashboard, listings, calendars, bookings, guests."""
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from ...models import Role
 from ..security import roles_required
 
 bp = Blueprint("host", __name__, url_prefix="/host")
 
+#: reached by other channels' servers with a secret in the URL instead of a login
+PUBLIC_ENDPOINTS = {"host.ical_feed"}
+
 
 @bp.before_request
-@roles_required(Role.HOST, Role.COOP)
 def _hosts_only():
     """Every host page needs a logged-in host (or cooperative staff, or an admin)."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return _require_staff()
+
+
+@roles_required(Role.HOST, Role.COOP)
+def _require_staff():
+    return None
 
 
 def load_views() -> None:

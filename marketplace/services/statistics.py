@@ -1,0 +1,408 @@
+"""Visitor figures for the cooperative and the province, computed from the bookings themselves.
+
+Definitions (shown on the page, so the province reads the same numbers the same way):
+- a *visit* is a booking that took place or will: confirmed, checked in or completed;
+- *guest nights*: guests x nights of each stay, counted in the month of each night;
+- *tour participants*: seats of each tour, in the month of the departure;
+- a booking's *nationality* is its first guest's, else the booking account's, else unknown;
+  domestic means Vietnamese (VN);
+- *occupancy*: room-nights sold / room-nights offered (units x nights of every room type);
+- *average stay*: nights per stay booked;
+- *revenue split*: from the ledger when payments have been recorded there, otherwise estimated
+  from booking totals at the community's commission and fund rates (the page says which);
+- *cancellations* and *no-shows* count bookings by the month of their first day.
+"""
+
+import calendar as pycalendar
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..i18n import localized
+from ..models import (
+    Booking,
+    BookingItem,
+    BookingStatus,
+    Community,
+    LedgerAccount,
+    LedgerEntry,
+    Listing,
+    RoomType,
+)
+from ..money import share
+
+VISIT_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.COMPLETED)
+HOME_COUNTRY = "VN"
+UNKNOWN = "??"
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    year: int
+    months: list[dict]
+    tables: dict[str, Table]
+    revenue_source: str  # "ledger" or "estimate"
+    totals: dict
+
+
+def booking_nationality(booking: Booking) -> str:
+    guests = sorted(booking.guests, key=lambda g: g.id)
+    if guests and guests[0].nationality:
+        return guests[0].nationality.upper()
+    if booking.tourist is not None and booking.tourist.nationality:
+        return booking.tourist.nationality.upper()
+    return UNKNOWN
+
+
+def _nights_in_year(item: BookingItem, year: int) -> list[date]:
+    return [
+        item.check_in + timedelta(days=n)
+        for n in range(item.night_count)
+        if (item.check_in + timedelta(days=n)).year == year
+    ]
+
+
+def build(community_ids: list[int], year: int, locale: str = "vi") -> Report:
+    """Every figure of `year` for these communities."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    items = db.session.scalars(
+        select(BookingItem)
+        .join(Booking, Booking.id == BookingItem.booking_id)
+        .where(
+            Booking.community_id.in_(community_ids or [-1]),
+            BookingItem.check_in <= last,
+            BookingItem.check_out >= first,
+        )
+        .order_by(BookingItem.id)
+    ).all()
+    months = [
+        {
+            "month": m,
+            "guest_nights": 0,
+            "participants": 0,
+            "room_nights": 0,
+            "capacity": 0,
+            "cancelled": 0,
+            "no_show": 0,
+        }
+        for m in range(1, 13)
+    ]
+    by_nationality: Counter = Counter()
+    domestic = Counter()
+    by_listing: dict[int, Counter] = defaultdict(Counter)
+    by_community: dict[int, Counter] = defaultdict(Counter)
+    stay_nights: list[int] = []
+    counted_status: set[int] = set()
+    visit_booking_ids: set[int] = set()
+    for item in items:
+        booking = item.booking
+        start_month = booking_first_day(booking)
+        if booking.id not in counted_status and start_month.year == year:
+            counted_status.add(booking.id)
+            if booking.status == BookingStatus.CANCELLED:
+                months[start_month.month - 1]["cancelled"] += 1
+            elif booking.status == BookingStatus.NO_SHOW:
+                months[start_month.month - 1]["no_show"] += 1
+        if booking.status not in VISIT_STATUSES:
+            continue
+        visit_booking_ids.add(booking.id)
+        nationality = booking_nationality(booking)
+        if item.is_stay:
+            nights = _nights_in_year(item, year)
+            if item.check_in.year == year:
+                stay_nights.append(item.night_count)
+            for night in nights:
+                months[night.month - 1]["guest_nights"] += item.guests
+                months[night.month - 1]["room_nights"] += item.quantity
+            visitors = item.guests * len(nights)
+            kind = "guest_nights"
+        else:
+            if item.check_in.year != year:
+                continue
+            months[item.check_in.month - 1]["participants"] += item.quantity
+            visitors = item.quantity
+            kind = "participants"
+        by_nationality[(nationality, kind)] += visitors
+        domestic[("domestic" if nationality == HOME_COUNTRY else "international", kind)] += visitors
+        by_listing[item.listing_id][kind] += visitors
+        by_community[booking.community_id][kind] += visitors
+    _capacity(community_ids, year, months)
+    revenue, source = revenue_split(community_ids, visit_booking_ids)
+    tables = _tables(
+        year, months, by_nationality, domestic, by_listing, by_community, revenue, locale
+    )
+    totals = {
+        "guest_nights": sum(m["guest_nights"] for m in months),
+        "participants": sum(m["participants"] for m in months),
+        "room_nights": sum(m["room_nights"] for m in months),
+        "capacity": sum(m["capacity"] for m in months),
+        "cancelled": sum(m["cancelled"] for m in months),
+        "no_show": sum(m["no_show"] for m in months),
+        "stays": len(stay_nights),
+        "average_stay": round(sum(stay_nights) / len(stay_nights), 2) if stay_nights else 0,
+        "occupancy": occupancy(
+            sum(m["room_nights"] for m in months), sum(m["capacity"] for m in months)
+        ),
+        **revenue,
+    }
+    return Report(year, months, tables, source, totals)
+
+
+def booking_first_day(booking: Booking) -> date:
+    return min(i.check_in for i in booking.items)
+
+
+def occupancy(sold: int, offered: int) -> float:
+    """Percent of offered room-nights sold, one decimal."""
+    return round(100 * sold / offered, 1) if offered else 0.0
+
+
+def _capacity(community_ids: list[int], year: int, months: list[dict]) -> None:
+    """Room-nights offered: units of every room type of the communities' stays, every night."""
+    units = db.session.scalar(
+        select(func.coalesce(func.sum(RoomType.units), 0))
+        .join(Listing, Listing.id == RoomType.listing_id)
+        .where(Listing.community_id.in_(community_ids or [-1]))
+    )
+    for month in months:
+        month["capacity"] = int(units) * pycalendar.monthrange(year, month["month"])[1]
+
+
+def revenue_split(community_ids: list[int], booking_ids: set[int]) -> tuple[dict, str]:
+    """Host / community fund / platform VND of these bookings, and where it came from."""
+    split = {"host": 0, "community_fund": 0, "platform": 0}
+    if not booking_ids:
+        return split, "estimate"
+    ledger = db.session.execute(
+        select(LedgerEntry.account, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.booking_id.in_(booking_ids))
+        .group_by(LedgerEntry.account)
+    ).all()
+    if ledger:
+        for account, amount in ledger:
+            split[LedgerAccount(account).value] = int(amount)
+        return split, "ledger"
+    for booking in db.session.scalars(select(Booking).where(Booking.id.in_(booking_ids))):
+        community: Community = booking.community
+        platform = share(booking.total, community.commission_rate_bp)
+        fund = share(booking.total, community.community_fund_rate_bp)
+        split["platform"] += platform
+        split["community_fund"] += fund
+        split["host"] += booking.total - platform - fund
+    return split, "estimate"
+
+
+def _tables(year, months, by_nationality, domestic, by_listing, by_community, revenue, locale):
+    names = {n: f"{year}-{n:02d}" for n in range(1, 13)}
+    monthly = Table(
+        "monthly",
+        str(_l("Visitors per month")),
+        [
+            str(_l("Month")),
+            str(_l("Guest nights")),
+            str(_l("Tour participants")),
+            str(_l("Room-nights sold")),
+            str(_l("Room-nights offered")),
+            str(_l("Occupancy (percent)")),
+            str(_l("Cancellations")),
+            str(_l("No-shows")),
+        ],
+        [
+            [
+                names[m["month"]],
+                m["guest_nights"],
+                m["participants"],
+                m["room_nights"],
+                m["capacity"],
+                occupancy(m["room_nights"], m["capacity"]),
+                m["cancelled"],
+                m["no_show"],
+            ]
+            for m in months
+        ],
+    )
+    visitor_headers = [str(_l("Guest nights")), str(_l("Tour participants"))]
+    origin = Table(
+        "origin",
+        str(_l("Domestic and international")),
+        [str(_l("Origin")), *visitor_headers],
+        [
+            [
+                str(_l("Domestic")) if key == "domestic" else str(_l("International")),
+                domestic[(key, "guest_nights")],
+                domestic[(key, "participants")],
+            ]
+            for key in ("domestic", "international")
+        ],
+    )
+    nationalities = sorted({n for n, _ in by_nationality})
+    nationality = Table(
+        "nationality",
+        str(_l("By nationality")),
+        [str(_l("Nationality")), *visitor_headers],
+        sorted(
+            (
+                [
+                    str(_l("Unknown")) if n == UNKNOWN else n,
+                    by_nationality[(n, "guest_nights")],
+                    by_nationality[(n, "participants")],
+                ]
+                for n in nationalities
+            ),
+            key=lambda row: (-(row[1] + row[2]), row[0]),
+        ),
+    )
+    listing_rows = []
+    for listing_id, counts in sorted(by_listing.items()):
+        listing = db.session.get(Listing, listing_id)
+        title, _fallback = listing.text_for(locale)
+        listing_rows.append(
+            [title.title if title else listing.key, counts["guest_nights"], counts["participants"]]
+        )
+    per_listing = Table(
+        "listing", str(_l("By listing")), [str(_l("Listing")), *visitor_headers], listing_rows
+    )
+    community_rows = []
+    for community_id, counts in sorted(by_community.items()):
+        community = db.session.get(Community, community_id)
+        community_rows.append(
+            [localized(community.name, locale), counts["guest_nights"], counts["participants"]]
+        )
+    per_community = Table(
+        "community",
+        str(_l("By community")),
+        [str(_l("Community")), *visitor_headers],
+        community_rows,
+    )
+    money = Table(
+        "revenue",
+        str(_l("Revenue split")),
+        [str(_l("Share")), str(_l("VND"))],
+        [
+            [str(_l("Hosts")), revenue["host"]],
+            [str(_l("Community fund")), revenue["community_fund"]],
+            [str(_l("Platform")), revenue["platform"]],
+        ],
+    )
+    return {t.key: t for t in (monthly, origin, nationality, per_community, per_listing, money)}
+
+
+def to_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+    return "\ufeff" + out.getvalue()
+
+
+# --- charts: plain SVG drawn on the server, no script, no library --------------------------------
+
+
+def bar_chart(labels: list[str], series: list[tuple[str, list[int], str]], title: str) -> Markup:
+    """Grouped vertical bars; `series` = [(name, values, css class)]. Safe to embed."""
+    width, height, left, bottom, top = 360, 200, 34, 24, 22
+    plot_w, plot_h = width - left - 6, height - bottom - top
+    peak = max([v for _n, values, _c in series for v in values] + [1])
+    group = plot_w / max(len(labels), 1)
+    bar = max((group - 4) / max(len(series), 1), 1)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 6}" y2="{top + plot_h}" '
+        'class="chart-axis"/>',
+        f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" class="chart-label">{peak}</text>',
+        f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" class="chart-label">0</text>',
+    ]
+    for i, label in enumerate(labels):
+        x0 = left + i * group + 2
+        for j, (name, values, css) in enumerate(series):
+            value = values[i]
+            h = plot_h * value / peak
+            parts.append(
+                f'<rect x="{x0 + j * bar:.1f}" y="{top + plot_h - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" class="{css}"><title>{escape(name)} {escape(label)}: '
+                f"{value}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{x0 + group / 2 - 2:.1f}" y="{height - 8}" text-anchor="middle" '
+            f'class="chart-label">{escape(label)}</text>'
+        )
+    for j, (name, _values, css) in enumerate(series):
+        parts.append(f'<rect x="{left + j * 130}" y="4" width="10" height="10" class="{css}"/>')
+        parts.append(
+            f'<text x="{left + j * 130 + 14}" y="13" class="chart-label">{escape(name)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def hbar_chart(rows: list[tuple[str, int]], title: str) -> Markup:
+    """Horizontal bars, one per label (nationalities, listings)."""
+    rows = rows[:12]
+    width, row_h, left = 360, 22, 60
+    height = max(len(rows), 1) * row_h + 8
+    peak = max([v for _l2, v in rows] + [1])
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = 4 + i * row_h
+        w = (width - left - 50) * value / peak
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" class="chart-label">'
+            f"{escape(label)}</text>"
+        )
+        parts.append(
+            f'<rect x="{left}" y="{y + 2}" width="{w:.1f}" height="{row_h - 6}" '
+            'class="chart-bar-a"/>'
+        )
+        parts.append(
+            f'<text x="{left + w + 4:.1f}" y="{y + 14}" class="chart-label">{value}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def charts(report: Report) -> dict[str, Markup]:
+    labels = [f"{m['month']}" for m in report.months]
+    return {
+        "monthly": bar_chart(
+            labels,
+            [
+                (
+                    str(_l("Guest nights")),
+                    [m["guest_nights"] for m in report.months],
+                    "chart-bar-a",
+                ),
+                (
+                    str(_l("Tour participants")),
+                    [m["participants"] for m in report.months],
+                    "chart-bar-b",
+                ),
+            ],
+            str(_l("Visitors per month")),
+        ),
+        "nationality": hbar_chart(
+            [(row[0], row[1] + row[2]) for row in report.tables["nationality"].rows],
+            str(_l("By nationality")),
+        ),
+    }

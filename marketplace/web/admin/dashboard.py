@@ -1,0 +1,16 @@
+"""The cooperative's overview: what waits for a decision, and where to go next."""
+
+from flask import render_template
+from flask_login import current_user
+
+from ...services import cooperative, listings
+from . import bp
+
+
+@bp.get("/")
+def dashboard():
+    return render_template(
+        "admin/dashboard.html",
+        pending=listings.pending_review(current_user),
+        communities=cooperative.communities_of(current_user),
+    )

@@ -1,0 +1,183 @@
+"""The booking form: GET shows the item, its price and policy; POST places the booking.
+
+Guests book without an account; the booking is remembered in their session and its signed link
+is emailed, and the trip page offers them an account (sign-up links bookings by email).
+"""
+
+import secrets
+import unicodedata
+
+from babel import Locale
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length
+
+from ..clock import business_today
+from ..services import booking_queries, bookings
+from ..services.booking_requests import COUNTRY_CODES, parse_contact, parse_guests, parse_items
+from ..services.cancellation import describe
+from ..services.errors import ServiceError
+from .booking_access import remember_guest_booking
+
+bp = Blueprint("booking", __name__)
+
+#: the query (and hidden form) fields that say what is booked
+ITEM_FIELDS = (
+    "room_type_id",
+    "check_in",
+    "check_out",
+    "rooms",
+    "guests",
+    "departure_id",
+    "participants",
+)
+#: service error field -> form field
+FORM_FIELDS = {
+    "contact.name": "name",
+    "contact.email": "email",
+    "contact.phone": "phone",
+    "guests[0].full_name": "full_name",
+    "guests[0].nationality": "nationality",
+    "guests[0].date_of_birth": "date_of_birth",
+    "guests[0].passport_number": "passport_number",
+}
+
+
+class BookingForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[Length(max=120)])
+    email = StringField(_l("Email"), validators=[Length(max=254)], render_kw={"type": "email"})
+    phone = StringField(_l("Phone"), validators=[Length(max=32)], render_kw={"type": "tel"})
+    full_name = StringField(
+        _l("Full name as in the passport or ID card"), validators=[Length(max=120)]
+    )
+    nationality = SelectField(_l("Nationality"), validate_choice=False)
+    date_of_birth = StringField(_l("Date of birth"), render_kw={"type": "date"})
+    passport_number = StringField(_l("Passport number"), validators=[Length(max=32)])
+    special_requests = TextAreaField(_l("Special requests"), validators=[Length(max=2000)])
+    form_token = HiddenField()
+    submit = SubmitField(_l("Book now"))
+
+
+def country_choices(locale: str) -> list[tuple[str, str]]:
+    """ISO countries named in the visitor's language, sorted as a reader of it would look."""
+    names = Locale.parse(locale).territories
+
+    def key(item):
+        return unicodedata.normalize("NFKD", item[1]).encode("ascii", "ignore").decode().casefold()
+
+    choices = sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=key)
+    return [("", str(_l("Choose a country")))] + choices
+
+
+def _item_values(source) -> dict:
+    return {name: source.get(name) for name in ITEM_FIELDS if source.get(name) not in (None, "")}
+
+
+def _preview(values: dict):
+    """(preview, None) or (None, error) for the item the query describes."""
+    try:
+        item = parse_items([values], business_today())[0]
+        return booking_queries.preview_item(item), None
+    except ServiceError as exc:
+        return None, exc
+
+
+@bp.route("/book", methods=["GET", "POST"])
+def book():
+    """The booking form. POST places the booking and redirects to its trip page.
+
+    A repeated POST of the same form (double click, reload) finds the first booking by the form's
+    one-time token. Service errors show next to their field; item errors above the form.
+    """
+    locale = str(get_locale())
+    values = _item_values(request.form if request.method == "POST" else request.args)
+    form = BookingForm()
+    form.nationality.choices = country_choices(locale)
+    if request.method == "GET":
+        form.form_token.data = secrets.token_urlsafe(24)
+        if current_user.is_authenticated:
+            form.name.data = form.name.data or current_user.name
+            form.email.data = form.email.data or current_user.email
+            form.phone.data = form.phone.data or current_user.phone
+            form.full_name.data = current_user.name
+            form.nationality.data = current_user.nationality or ""
+        if not form.nationality.data and locale == "vi":
+            form.nationality.data = "VN"
+    preview, item_error = _preview(values)
+    status = 200
+    if request.method == "POST" and preview is not None and form.validate_on_submit():
+        booking, error = _place(form, values, locale)
+        if booking is not None:
+            remember_guest_booking(booking)
+            return redirect(url_for("trips.detail", reference=booking.reference))
+        target = getattr(form, FORM_FIELDS.get(error.field or "", ""), None)
+        if target is not None:
+            target.errors = [*target.errors, error.message]
+        else:
+            item_error = error
+        status = 409 if error.code == "sold_out" else 400
+    elif request.method == "POST":
+        status = 400
+    if item_error is not None and request.method == "GET":
+        status = item_error.status if item_error.status in (400, 404, 409) else 400
+    return (
+        render_template(
+            "booking/form.html",
+            form=form,
+            values=values,
+            preview=preview,
+            item_error=item_error,
+            policy=describe(preview.listing.cancellation_policy) if preview else "",
+        ),
+        status,
+    )
+
+
+def _place(form: BookingForm, values: dict, locale: str):
+    """(booking, None) or (None, ServiceError)."""
+    try:
+        items = parse_items([values], business_today())
+        contact = parse_contact(
+            {"name": form.name.data, "email": form.email.data, "phone": form.phone.data}
+        )
+        guests = parse_guests(
+            [
+                {
+                    "full_name": form.full_name.data,
+                    "nationality": form.nationality.data,
+                    "date_of_birth": form.date_of_birth.data,
+                    "passport_number": form.passport_number.data,
+                }
+            ]
+        )
+        token = (form.form_token.data or "").strip()[:120]
+        booking, _created = bookings.place_booking(
+            items,
+            contact,
+            guests,
+            tourist=current_user if current_user.is_authenticated else None,
+            locale=locale,
+            special_requests=form.special_requests.data or "",
+            idempotency=("form", token) if token else None,
+        )
+    except ServiceError as exc:
+        return None, exc
+    return booking, None
+
+
+@bp.app_context_processor
+def _booking_helpers():
+    locale = str(get_locale() or "vi")
+    return {"item_title": lambda item: booking_queries.item_title(item, locale)}
+
+
+@bp.app_template_filter("isodate")
+def _isodate(value):
+    """A YYYY-MM-DD string (as in price lines and the query) as a date, for Babel's filters."""
+    from datetime import date
+
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -1,0 +1,89 @@
+"""The tourist's trips: the list (upcoming, past, cancelled) and one booking with its cancel step."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..models import BOOKING_STATUS_TITLES, BOOKING_TRANSITIONS, Booking, BookingStatus
+from ..money import format_vnd
+from ..services import booking_queries, bookings
+from ..services.booking_access import can_manage
+from ..services.cancellation import describe
+from ..services.errors import ServiceError
+from .booking_access import booking_key, viewable_booking
+
+bp = Blueprint("trips", __name__, url_prefix="/trips")
+
+
+@bp.get("")
+@login_required
+def index():
+    """My trips: upcoming (soonest first), past, cancelled."""
+    trips = booking_queries.split_trips(booking_queries.bookings_of_tourist(current_user))
+    return render_template("trips/index.html", trips=trips, titles=BOOKING_STATUS_TITLES)
+
+
+def may_cancel(booking: Booking) -> bool:
+    """The traveller (owner or guest with the link) may cancel; hosts use their own pages."""
+    if BookingStatus.CANCELLED not in BOOKING_TRANSITIONS[booking.status]:
+        return False
+    if current_user.is_authenticated and booking.tourist_id == current_user.id:
+        return True
+    return not (current_user.is_authenticated and can_manage(current_user, booking))
+
+
+@bp.get("/<reference>")
+def detail(reference: str):
+    """One booking for anyone viewable_booking() admits; 404 otherwise."""
+    booking = viewable_booking(reference)
+    return render_template(
+        "trips/detail.html",
+        booking=booking,
+        titles=BOOKING_STATUS_TITLES,
+        may_cancel=may_cancel(booking),
+        refund=bookings.refund_if_cancelled(booking) if may_cancel(booking) else 0,
+        paid=bookings.amount_paid(booking),
+        policies={
+            item.listing_id: describe(item.listing.cancellation_policy) for item in booking.items
+        },
+        guest_link=url_for("trips.detail", reference=booking.reference, key=booking_key(booking))
+        if not current_user.is_authenticated
+        else None,
+    )
+
+
+@bp.route("/<reference>/cancel", methods=["GET", "POST"])
+def cancel(reference: str):
+    """GET shows the refund cancelling now gives; POST (CSRF-checked) cancels. 404 if not theirs."""
+    booking = viewable_booking(reference)
+    if not may_cancel(booking):
+        flash(_("This booking can no longer be cancelled."), "error")
+        return redirect(url_for("trips.detail", reference=booking.reference))
+    if request.method == "POST":
+        actor = current_user if current_user.is_authenticated else None
+        reason = (request.form.get("reason") or "").strip()[:2000]
+        try:
+            refund = bookings.cancel(booking, actor=actor, reason=reason)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Your booking is cancelled."), "success")
+            if refund:
+                flash(
+                    _(
+                        "Refund due to you: %(amount)s.",
+                        amount=format_vnd(refund, str(get_locale())),
+                    ),
+                    "info",
+                )
+        return redirect(url_for("trips.detail", reference=booking.reference))
+    return render_template(
+        "trips/cancel.html",
+        booking=booking,
+        refund=bookings.refund_if_cancelled(booking),
+        paid=bookings.amount_paid(booking),
+        policies={
+            item.listing_id: describe(item.listing.cancellation_policy) for item in booking.items
+        },
+    )
