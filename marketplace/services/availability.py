@@ -7,14 +7,18 @@ hold therefore frees its rooms the moment it lapses, with no job running.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
-from ..clock import utcnow
+from ..clock import business_today, utcnow
 from ..extensions import db
 from ..models import BlockedNight, BookingItem, BookingNight, Departure, DepartureStatus, RoomType
+
+if TYPE_CHECKING:
+    from ..models import Listing
 
 
 def _id_filter(ids: "Iterable[int] | Select") -> "list[int] | Select":
@@ -243,3 +247,29 @@ def departure_fits(seats: int, now: datetime) -> ColumnElement:
         .scalar_subquery()
     )
     return (Departure.status == DepartureStatus.SCHEDULED) & (Departure.capacity - taken >= seats)
+
+
+def month_view(
+    listing: "Listing", month: date, guests: int = 1, now: datetime | None = None
+) -> list[list[tuple[date, str] | None]]:
+    """Weeks (Monday first) of one month for a stay: each day "free", "full" or "past".
+
+    A night is free when some room type has enough free units for the party.
+    """
+    first = month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    today = business_today(now)
+    room_types = list(listing.room_types)
+    by_night = free_units_by_night(room_types, first, last, now) if room_types else {}
+    days: list[tuple[date, str] | None] = [None] * first.weekday()
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        if day < today:
+            state = "past"
+        elif any(by_night[rt.id][day] >= -(-guests // rt.max_guests) for rt in room_types):
+            state = "free"
+        else:
+            state = "full"
+        days.append((day, state))
+    days += [None] * (-len(days) % 7)
+    return [days[i : i + 7] for i in range(0, len(days), 7)]

@@ -1,13 +1,12 @@
 """Finding what can really be booked: one code path for the result pages, listing pages and API.
 
-A search runs a fixed number of queries whatever the catalogue's size:
-1. the candidate listings (published, community, kind), as light rows;
-2. their room types, as light rows;
-3. the rooms claimed and 4. the nights blocked in the window (`availability.free_units`);
-5. the departures in the window and 6. their seats taken (`availability.seats_left`);
-7. the price rules, for the listings that need a price (`pricing.rules_by_listing`);
-and then the page's listings with their texts, photos and community (a few `selectin` loads).
-Everything between is plain Python over those rows.
+A search runs a fixed number of statements whatever the catalogue's size: the fitting
+listings in order (one statement with `availability.room_type_fits` / `departure_fits` as SQL
+conditions), then for the page's dozen listings only: their room types, the busiest night and
+blocked nights (`availability.free_units`), departures and seats taken (`seats_left`), price
+rules (`pricing.rules_by_listing`), and the listings with texts, photos and community.
+Sorting or filtering by price builds every candidate in Python instead (each needs its price).
+See docs/availability.md.
 """
 
 from collections.abc import Mapping
@@ -159,10 +158,6 @@ class RoomOffer:
 class DepartureOffer:
     departure: object
     remaining: int
-
-    @property
-    def bookable_for(self) -> int:
-        return self.remaining
 
 
 @dataclass
@@ -487,29 +482,3 @@ def _use_models(offer: Offer, listing: Listing) -> None:
     room_types = {rt.id: rt for rt in listing.room_types}
     for room in offer.rooms:
         room.room_type = room_types[room.room_type.id]
-
-
-def month_view(
-    listing: Listing, month: date, guests: int = 1, now: datetime | None = None
-) -> list[list[tuple[date, str] | None]]:
-    """Weeks (Monday first) of one month for a stay: each day "free", "full" or "past".
-
-    A night is free when some room type has enough free units for the party.
-    """
-    first = month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    today = business_today(now)
-    room_types = list(listing.room_types)
-    by_night = availability.free_units_by_night(room_types, first, last, now) if room_types else {}
-    days: list[tuple[date, str] | None] = [None] * first.weekday()
-    for n in range((last - first).days + 1):
-        day = first + timedelta(days=n)
-        if day < today:
-            state = "past"
-        elif any(by_night[rt.id][day] >= -(-guests // rt.max_guests) for rt in room_types):
-            state = "free"
-        else:
-            state = "full"
-        days.append((day, state))
-    days += [None] * (-len(days) % 7)
-    return [days[i : i + 7] for i in range(0, len(days), 7)]

@@ -15,7 +15,7 @@ from marketplace.models import (
     PriceRule,
     PriceRuleKind,
 )
-from marketplace.services import bookings, search
+from marketplace.services import availability, bookings, search
 from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
 from marketplace.services.errors import ServiceError
 from tests.factories import make_community, make_departure, make_listing
@@ -190,7 +190,7 @@ def test_the_query_count_does_not_grow_with_the_catalogue():
 def test_the_month_view_marks_full_nights():
     listing = make_listing(units=1)
     hold(listing.room_types[0], 10, 1, rooms=1)
-    weeks = search.month_view(listing, day(10))
+    weeks = availability.month_view(listing, day(10))
     states = {cell[0]: cell[1] for week in weeks for cell in week if cell}
     assert states[day(10)] == "full"
     assert all(len(week) == 7 for week in weeks)
