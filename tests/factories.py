@@ -215,3 +215,33 @@ def make_booking(
         bookings.transition(booking, BookingStatus.COMPLETED)
     db.session.commit()
     return booking
+
+
+def make_ticketed_booking(
+    listing: Listing | None = None,
+    *,
+    check_in: date | None = None,
+    nights: int = 2,
+    guests: int = 2,
+    departure: Departure | None = None,
+    confirm: bool = True,
+    contact_name: str = "Nguyễn Thị Hoa",
+):
+    """`make_booking` for check-in: a stay from today (or a tour `departure`), confirmed so it
+    holds a ticket, with a contact name to look for on the scanner's screen."""
+    from marketplace.models import BookingStatus
+
+    if departure is None:
+        listing = listing or make_listing(units=3, max_guests=4)
+    booking = make_booking(
+        listing.room_types[0] if departure is None else None,
+        check_in=check_in or business_today(),
+        nights=nights,
+        guests=guests,
+        departure=departure,
+        participants=guests,
+        status=BookingStatus.CONFIRMED if confirm else BookingStatus.PENDING_PAYMENT,
+    )
+    booking.contact_name = contact_name
+    db.session.commit()
+    return booking

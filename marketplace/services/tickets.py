@@ -1,11 +1,122 @@
-"""Tickets: issued when a booking is confirmed, voided when it is cancelled."""
+"""Tickets: issued when a booking is confirmed, voided when it is cancelled.
 
-from datetime import datetime
+A ticket's `secret` is an Ed25519-signed token (services/ticket_tokens.py) that carries what a
+scanner needs to judge it with no network: the ticket id, the first and last valid day and how many
+people it admits. The private key comes from TICKET_SIGNING_KEY (a development key is generated
+under the instance folder); the public key is published with every check-in manifest.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Booking, BookingItem, Ticket, TicketStatus
+from . import audit, ticket_tokens
+
+_KEY_CACHE = "marketplace.ticket_key"
 
 
-def issue_for_booking(booking, *, now: datetime | None = None) -> None:
-    """Create one ticket per booking item (in the caller's transaction)."""
+def signing_key():
+    """The app's Ed25519 private key, loaded once per app."""
+    cache = current_app.extensions.setdefault(_KEY_CACHE, {})
+    if "private" not in cache:
+        cache["private"] = ticket_tokens.load_private_key(
+            current_app.config.get("TICKET_SIGNING_KEY"), current_app.instance_path
+        )
+    return cache["private"]
 
 
-def void_for_booking(booking) -> None:
+def verifying_key():
+    """The public half of `signing_key()`."""
+    cache = current_app.extensions.setdefault(_KEY_CACHE, {})
+    if "public" not in cache:
+        cache["public"] = signing_key().public_key()
+    return cache["public"]
+
+
+def public_key() -> str:
+    """The public key as base64url (32 raw bytes), as scanners download it."""
+    return ticket_tokens.public_key_b64(signing_key())
+
+
+def validity(item: BookingItem) -> tuple:
+    """(first, last) business day a ticket for `item` admits: a stay's check-in day to its last
+    night, a tour's departure day."""
+    if item.is_stay:
+        return item.check_in, max(item.check_in, item.check_out - timedelta(days=1))
+    return item.check_in, item.check_in
+
+
+def issue_for_booking(booking: Booking, *, now: datetime | None = None) -> list[Ticket]:
+    """Create one ticket per booking item that has none (in the caller's transaction).
+
+    Idempotent: items that already hold a ticket keep it.
+    """
+    issued = []
+    for item in booking.items:
+        if item.ticket is not None:
+            continue
+        first, last = validity(item)
+        # the token signs the ticket id, so the row needs its id before the secret is known
+        ticket = Ticket(
+            item=item,
+            admits=item.guests,
+            valid_from=first,
+            valid_until=last,
+            secret=f"pending-{uuid.uuid4().hex}",
+        )
+        if now is not None:
+            ticket.issued_at = now
+        db.session.add(ticket)
+        db.session.flush()
+        ticket.secret = sign(ticket)
+        issued.append(ticket)
+    db.session.flush()
+    for ticket in issued:
+        audit.record(ticket, "issued", to_state=ticket.status, data={"booking": booking.reference})
+    return issued
+
+
+def sign(ticket: Ticket) -> str:
+    claims = ticket_tokens.TicketClaims(
+        ticket_id=ticket.id,
+        valid_from=ticket.valid_from,
+        valid_until=ticket.valid_until,
+        admits=ticket.admits,
+    )
+    return ticket_tokens.sign_ticket(claims, signing_key())
+
+
+def void_for_booking(booking: Booking) -> None:
     """Void the booking's tickets (in the caller's transaction)."""
+    for item in booking.items:
+        ticket = item.ticket
+        if ticket is not None and ticket.status != TicketStatus.VOID:
+            ticket.status = TicketStatus.VOID
+            audit.record(ticket, "voided", from_state=TicketStatus.VALID, to_state=ticket.status)
+
+
+def tickets_of(booking: Booking) -> list[Ticket]:
+    return [item.ticket for item in booking.items if item.ticket is not None]
+
+
+def get_by_secret(secret: str) -> Ticket | None:
+    if not secret or len(secret) > 200:
+        return None
+    return db.session.scalar(select(Ticket).where(Ticket.secret == secret))
+
+
+def ticket_json(ticket: Ticket) -> dict:
+    """The ticket as the API shows it inside a booking."""
+    return {
+        "id": ticket.id,
+        "secret": ticket.secret,
+        "admits": ticket.admits,
+        "status": ticket.status.value,
+        "valid_from": ticket.valid_from.isoformat(),
+        "valid_until": ticket.valid_until.isoformat(),
+        "qr_svg_url": f"/t/{ticket.secret}/qr.svg",
+    }

@@ -1,0 +1,437 @@
+"""Check-in: every rule for admitting a ticket holder, in one place.
+
+A scan is judged in this order: a forged, tampered or unknown code is `invalid`; a scanner who is
+not staff of the ticket's community gets `forbidden`; then `wrong_listing`, `canceled`,
+`already_checked_in`, `unpaid`, `wrong_date`, and finally `ok`. Every scan is logged (Scan).
+
+Exactly one check-in per ticket is guaranteed by the database: CheckIn.ticket_id is UNIQUE. Two
+scanners racing on the same ticket both try to insert; one commits, the other gets an
+IntegrityError and answers `already_checked_in` with the winner's time and name. On SQLite the
+write lock is taken before reading (BEGIN IMMEDIATE), so the loser simply waits and reads.
+
+Offline scans arrive later through `sync_scans`; the earliest scan of a ticket wins, and a scan
+that another device had already admitted is reported as a conflict to the host (audit log).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..clock import business_today, utcnow
+from ..database import begin_write
+from ..extensions import db
+from ..models import (
+    Booking,
+    BookingItem,
+    BookingStatus,
+    CheckIn,
+    Listing,
+    PaymentMethod,
+    Role,
+    Scan,
+    Ticket,
+    TicketStatus,
+    User,
+)
+from . import audit, bookings, ticket_tokens, tickets
+from .errors import Forbidden, NotFound, ServiceError
+from .references import normalize_reference
+
+OK = "ok"
+ALREADY = "already_checked_in"
+INVALID = "invalid"
+UNPAID = "unpaid"
+CANCELED = "canceled"
+WRONG_DATE = "wrong_date"
+WRONG_LISTING = "wrong_listing"
+FORBIDDEN = "forbidden"
+RESULTS = (OK, ALREADY, INVALID, UNPAID, CANCELED, WRONG_DATE, WRONG_LISTING, FORBIDDEN)
+
+SCANNER_ROLES = (Role.GUIDE, Role.HOST, Role.COOP, Role.ADMIN)
+#: a typed booking reference (manual entry) rather than a QR token, e.g. HL-7K3Q9X
+REFERENCE_PATTERN = re.compile(r"^[A-Z]{1,4}-[A-Z0-9]{4,10}$")
+MAX_SYNC_SCANS = 500
+
+
+@dataclass
+class CheckinResult:
+    result: str
+    ticket: Ticket | None = None
+    #: when this ticket was checked in (the accepted check-in), if it was
+    checked_in_at: datetime | None = None
+    checked_in_by: str | None = None
+    #: offline sync: another device had admitted the same ticket
+    conflict: bool = False
+    #: offline sync: the very same scan was sent before
+    duplicate: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def booking(self) -> Booking | None:
+        return self.ticket.item.booking if self.ticket is not None else None
+
+    @property
+    def message(self) -> str:
+        return result_message(self.result)
+
+    def to_json(self) -> dict:
+        booking = self.booking
+        item = self.ticket.item if self.ticket is not None else None
+        stamp = self.checked_in_at.isoformat() if self.checked_in_at else None
+        return {
+            "result": self.result,
+            "message": self.message,
+            "booking": {
+                "reference": booking.reference,
+                "contact_name": booking.contact_name,
+                "admits": self.ticket.admits,
+                "status": booking.status.value,
+                "listing_id": item.listing_id,
+                "amount_due": amount_due(booking),
+            }
+            if booking is not None
+            else None,
+            "ticket_id": self.ticket.id if self.ticket is not None else None,
+            "checked_in_at": stamp if self.result == OK else None,
+            "first_checked_in_at": stamp,
+            "checked_in_by": self.checked_in_by,
+            "conflict": self.conflict,
+            "duplicate": self.duplicate,
+            **self.extra,
+        }
+
+
+def result_message(code: str) -> str:
+    return {
+        OK: _("Welcome! Checked in."),
+        ALREADY: _("Already checked in."),
+        INVALID: _("This code is not a valid ticket."),
+        UNPAID: _("This booking is not paid."),
+        CANCELED: _("This booking was cancelled."),
+        WRONG_DATE: _("This ticket is not valid today."),
+        WRONG_LISTING: _("This ticket is for another place or tour."),
+        FORBIDDEN: _("You may not check in guests of this community."),
+    }[code]
+
+
+def amount_due(booking: Booking) -> int:
+    """VND still to collect at arrival (pay-at-arrival bookings), else 0."""
+    if booking.payment_method != PaymentMethod.PAY_AT_ARRIVAL.value:
+        return 0
+    return max(0, booking.total - bookings.amount_paid(booking))
+
+
+def may_scan(user: User | None) -> bool:
+    return user is not None and getattr(user, "role", None) in SCANNER_ROLES
+
+
+def perform_checkin(
+    secret: str,
+    scanner: User,
+    listing_id: int | None = None,
+    scanned_at: datetime | None = None,
+    device_id: str = "",
+    now: datetime | None = None,
+) -> CheckinResult:
+    """Judge one scan, check the ticket in when it is `ok`, log the scan, commit.
+
+    `secret` is the QR text, or a booking reference typed by hand. `scanned_at` is when an
+    offline device scanned (default: now). Never raises for a bad code: the result says why.
+    """
+    now = now or utcnow()
+    offline = scanned_at is not None
+    scanned_at = scanned_at or now
+    device_id = (device_id or "")[:64]
+    begin_write()
+    ticket = _find_ticket((secret or "").strip(), scanner, listing_id)
+    if isinstance(ticket, CheckinResult):
+        outcome = ticket
+    else:
+        outcome = _judge(ticket, scanner, listing_id, scanned_at)
+    if outcome.result == OK:
+        outcome = _admit(outcome.ticket, scanner, scanned_at, device_id, now)
+    elif outcome.result == ALREADY and offline:
+        outcome = _reconcile(outcome.ticket, scanner, scanned_at, device_id, now)
+    _log(outcome, scanner, scanned_at, device_id, offline)
+    db.session.commit()
+    return outcome
+
+
+def _find_ticket(text: str, scanner: User, listing_id: int | None):
+    """The ticket a scan names, or an `invalid`/`unpaid` result."""
+    if len(text) <= 16 and REFERENCE_PATTERN.match(normalize_reference(text)):
+        return _find_by_reference(normalize_reference(text), scanner, listing_id)
+    try:
+        claims = ticket_tokens.verify_ticket(text, tickets.verifying_key())
+    except ticket_tokens.InvalidTicketToken:
+        return CheckinResult(INVALID)
+    ticket = db.session.get(Ticket, claims.ticket_id)
+    if ticket is None or ticket.secret != text:
+        return CheckinResult(INVALID)
+    return ticket
+
+
+def _find_by_reference(reference: str, scanner: User, listing_id: int | None):
+    booking = db.session.scalar(select(Booking).where(Booking.reference == reference))
+    if booking is None:
+        return CheckinResult(INVALID)
+    items = [i for i in booking.items if listing_id is None or i.listing_id == listing_id]
+    if not items:
+        items = booking.items
+    with_ticket = [i for i in items if i.ticket is not None]
+    if not with_ticket:
+        if not any(scanner.is_staff_of(i.listing.community_id) for i in items):
+            return CheckinResult(FORBIDDEN)
+        if booking.status == BookingStatus.CANCELLED:
+            return CheckinResult(CANCELED)
+        return CheckinResult(UNPAID, extra=_booking_only(booking))
+    # the first ticket not yet checked in, else the first one
+    open_items = [i for i in with_ticket if i.ticket.checkin is None]
+    return (open_items or with_ticket)[0].ticket
+
+
+def _booking_only(booking: Booking) -> dict:
+    return {"booking_reference": booking.reference}
+
+
+def _judge(ticket: Ticket, scanner: User, listing_id: int | None, scanned_at) -> CheckinResult:
+    item: BookingItem = ticket.item
+    booking = item.booking
+    if not scanner.is_staff_of(item.listing.community_id):
+        return CheckinResult(FORBIDDEN)
+    if listing_id is not None and item.listing_id != listing_id:
+        return CheckinResult(WRONG_LISTING, ticket)
+    if ticket.status == TicketStatus.VOID or booking.status == BookingStatus.CANCELLED:
+        return CheckinResult(CANCELED, ticket)
+    if ticket.checkin is not None:
+        return _already(ticket)
+    if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN):
+        return CheckinResult(UNPAID, ticket)
+    if not ticket.valid_from <= business_today(scanned_at) <= ticket.valid_until:
+        return CheckinResult(WRONG_DATE, ticket)
+    return CheckinResult(OK, ticket)
+
+
+def _already(ticket: Ticket, **flags) -> CheckinResult:
+    checkin = ticket.checkin
+    by = checkin.by_user.name if checkin.by_user is not None else None
+    return CheckinResult(
+        ALREADY, ticket, checked_in_at=checkin.checked_in_at, checked_in_by=by, **flags
+    )
+
+
+def _admit(ticket: Ticket, scanner: User, scanned_at, device_id: str, now) -> CheckinResult:
+    """Insert the one CheckIn row; the loser of a race reads the winner's."""
+    ticket_id = ticket.id
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                CheckIn(
+                    ticket_id=ticket_id,
+                    checked_in_at=scanned_at,
+                    recorded_at=now,
+                    by_user_id=scanner.id,
+                    device_id=device_id,
+                )
+            )
+            db.session.flush()
+    except IntegrityError:
+        db.session.expire_all()
+        ticket = db.session.get(Ticket, ticket_id)
+        return _already(ticket)
+    db.session.expire(ticket, ["checkin"])
+    booking = ticket.item.booking
+    if booking.status == BookingStatus.CONFIRMED:
+        bookings.transition(booking, BookingStatus.CHECKED_IN, actor=scanner, now=now)
+    return CheckinResult(OK, ticket, checked_in_at=scanned_at, checked_in_by=scanner.name)
+
+
+def _reconcile(ticket: Ticket, scanner: User, scanned_at, device_id: str, now) -> CheckinResult:
+    """An offline scan of a ticket already checked in: the same scan again, or a conflict.
+
+    The earliest scan wins: an offline scan earlier than the recorded check-in takes its place.
+    """
+    checkin = ticket.checkin
+    if checkin.device_id == device_id and checkin.checked_in_at == scanned_at:
+        return CheckinResult(
+            OK, ticket, checked_in_at=scanned_at, checked_in_by=scanner.name, duplicate=True
+        )
+    if device_id and checkin.device_id == device_id:
+        return _already(ticket)  # this device scanned it twice: no conflict between devices
+    audit.record(
+        ticket,
+        "checkin_conflict",
+        actor=scanner,
+        data={
+            "recorded_at": checkin.checked_in_at.isoformat(),
+            "recorded_device": checkin.device_id,
+            "scanned_at": scanned_at.isoformat(),
+            "device": device_id,
+        },
+    )
+    if scanned_at < checkin.checked_in_at:
+        checkin.checked_in_at = scanned_at
+        checkin.by_user_id = scanner.id
+        checkin.device_id = device_id
+        checkin.recorded_at = now
+        db.session.flush()
+        db.session.expire(checkin, ["by_user"])
+        return CheckinResult(
+            OK, ticket, checked_in_at=scanned_at, checked_in_by=scanner.name, conflict=True
+        )
+    return _already(ticket, conflict=True)
+
+
+def _log(outcome: CheckinResult, scanner: User, scanned_at, device_id: str, offline: bool):
+    db.session.add(
+        Scan(
+            ticket_id=outcome.ticket.id if outcome.ticket is not None else None,
+            result=outcome.result,
+            scanned_at=scanned_at,
+            by_user_id=scanner.id,
+            device_id=device_id,
+            offline=offline,
+        )
+    )
+
+
+def sync_scans(scans: list[dict], scanner: User, now: datetime | None = None) -> list:
+    """Record scans made offline, earliest first; returns one result per scan, in the given order.
+
+    Each scan is {"secret", "scanned_at" (aware datetime), "device_id", "listing_id"?}. A scan
+    dated in the future is taken as made now.
+    """
+    now = now or utcnow()
+    order = sorted(range(len(scans)), key=lambda i: scans[i]["scanned_at"])
+    results: list = [None] * len(scans)
+    for index in order:
+        scan = scans[index]
+        results[index] = perform_checkin(
+            scan["secret"],
+            scanner,
+            listing_id=scan.get("listing_id"),
+            scanned_at=min(scan["scanned_at"], now),
+            device_id=scan.get("device_id", ""),
+            now=now,
+        )
+    return results
+
+
+# --- what the scanner downloads --------------------------------------------------------------
+
+
+def scannable_listings(scanner: User, day: date) -> list[Listing]:
+    """Listings the scanner may check guests in for, those with tickets on `day` first."""
+    query = select(Listing)
+    if scanner.role != Role.ADMIN:
+        query = query.where(Listing.community_id.in_(scanner.community_ids or {-1}))
+    else:
+        busy = (
+            select(BookingItem.listing_id)
+            .join(Ticket, Ticket.booking_item_id == BookingItem.id)
+            .where(Ticket.valid_from <= day, Ticket.valid_until >= day)
+        )
+        query = query.where(Listing.id.in_(busy))
+    listings = db.session.scalars(query.order_by(Listing.id)).all()
+    if scanner.role == Role.HOST:
+        own = [listing for listing in listings if listing.host_id == scanner.id]
+        listings = own + [listing for listing in listings if listing.host_id != scanner.id]
+    return listings
+
+
+def manifest(scanner: User, listing_id: int | None, day: date) -> dict:
+    """The tickets valid on `day` for a listing (or every listing the scanner may scan).
+
+    Raises NotFound for an unknown listing, Forbidden outside the scanner's communities.
+    """
+    if listing_id is not None:
+        listing = db.session.get(Listing, listing_id)
+        if listing is None:
+            raise NotFound(_("No such listing."), "not_found", "listing_id")
+        if not scanner.is_staff_of(listing.community_id):
+            raise Forbidden(result_message(FORBIDDEN), FORBIDDEN, "listing_id")
+        listing_ids = [listing.id]
+    else:
+        listing_ids = [listing.id for listing in scannable_listings(scanner, day)]
+    rows = tickets_on(listing_ids, day)
+    return {
+        "date": day.isoformat(),
+        "listing_id": listing_id,
+        "public_key": tickets.public_key(),
+        "tickets": [_manifest_row(ticket) for ticket in rows],
+    }
+
+
+def _manifest_row(ticket: Ticket) -> dict:
+    item = ticket.item
+    booking = item.booking
+    checkin = ticket.checkin
+    return {
+        "id": ticket.id,
+        "booking_reference": booking.reference,
+        "contact_name": booking.contact_name,
+        "admits": ticket.admits,
+        "status": ticket.status.value,
+        "checked_in_at": checkin.checked_in_at.isoformat() if checkin else None,
+        "checked_in_by": checkin.by_user.name if checkin and checkin.by_user else None,
+        "booking_status": booking.status.value,
+        "listing_id": item.listing_id,
+        "departure_id": item.departure_id,
+        "valid_from": ticket.valid_from.isoformat(),
+        "valid_until": ticket.valid_until.isoformat(),
+        "amount_due": amount_due(booking),
+    }
+
+
+def tickets_on(listing_ids: list[int], day: date) -> list[Ticket]:
+    """Tickets valid on `day` for these listings (void ones too: scanners must see cancellations)."""
+    if not listing_ids:
+        return []
+    return db.session.scalars(
+        select(Ticket)
+        .join(BookingItem, Ticket.booking_item_id == BookingItem.id)
+        .where(
+            BookingItem.listing_id.in_(listing_ids),
+            Ticket.valid_from <= day,
+            Ticket.valid_until >= day,
+        )
+        .order_by(Ticket.id)
+    ).all()
+
+
+def conflicts(ticket_ids: list[int]) -> list:
+    """Offline scans that disagreed with the recorded check-in, for the host's manifest."""
+    from ..models import AuditEntry
+
+    if not ticket_ids:
+        return []
+    return db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.subject_type == "ticket",
+            AuditEntry.action == "checkin_conflict",
+            AuditEntry.subject_id.in_(ticket_ids),
+        )
+        .order_by(AuditEntry.at)
+    ).all()
+
+
+def printable_listings(user: User) -> list[Listing]:
+    """Listings whose guest list `user` may print: a host's own, the cooperative's community's."""
+    query = select(Listing).order_by(Listing.id)
+    if user.role == Role.COOP:
+        query = query.where(Listing.community_id.in_(user.community_ids or {-1}))
+    elif user.role != Role.ADMIN:
+        query = query.where(Listing.host_id == user.id)
+    return db.session.scalars(query).all()
+
+
+def may_print(user: User, listing: Listing) -> bool:
+    return listing.host_id == user.id or user.manages(listing.community_id)
+
+
+__all__ = ["RESULTS", "CheckinResult", "ServiceError", "manifest", "perform_checkin", "sync_scans"]

@@ -1,0 +1,92 @@
+"""The scanner web app for guides and hosts: camera, manual entry, today's manifest, offline.
+
+The page calls the check-in API with the logged-in session and the page's CSRF token (see
+web/api/checkins.py), so a guide needs nothing but an account. Its service worker keeps the page
+and its scripts; scans made with no signal wait in IndexedDB and are synced when it returns.
+"""
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..clock import business_today
+from ..models import Role
+from ..services import checkin
+from ..services.checkin import result_message
+from .security import roles_required
+
+bp = Blueprint("checkin", __name__, url_prefix="/checkin")
+
+#: what the service worker keeps for use with no signal
+OFFLINE_ASSETS = [
+    "vendor/pico/pico.min.css",
+    "css/app.css",
+    "vendor/jsqr/jsQR.js",
+    "vendor/noble-ed25519/index.js",
+    "js/ticket-verify.js",
+    "js/checkin-store.js",
+    "js/scanner.js",
+]
+
+
+@bp.get("", strict_slashes=False)
+@roles_required(Role.GUIDE, Role.HOST, Role.COOP)
+def scanner():
+    today = business_today()
+    listings = checkin.scannable_listings(current_user, today)
+    return render_template(
+        "checkin/scanner.html",
+        today=today,
+        listings=listings,
+        messages=_messages(),
+        selected=request.args.get("listing_id", type=int),
+    )
+
+
+def _messages() -> dict:
+    """The scanner's words, in the page's language, for the script."""
+    return {
+        "results": {code: result_message(code) for code in checkin.RESULTS},
+        "person": _("%(num)d person"),
+        "people": _("%(num)d people"),
+        "already_at": _("Checked in at %(time)s by %(name)s"),
+        "already_at_anon": _("Checked in at %(time)s"),
+        "offline_ok": _("Checked on this phone; it will be sent when the network is back."),
+        "offline_reference": _("Found in today's list; it will be sent when the network is back."),
+        "no_manifest": _("No guest list on this phone yet. Connect once to download it."),
+        "collect": _("Collect %(amount)s at arrival."),
+        "camera_error": _("The camera could not start. Type the booking reference instead."),
+        "conflict": _("Two phones checked in %(reference)s; the earlier scan was kept."),
+        "synced": _("Sent %(num)d queued scans."),
+        "arrived": _("arrived"),
+        "expected": _("expected"),
+    }
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The scanner's service worker, allowed to control /checkin itself."""
+    response = current_app.response_class(
+        render_template(
+            "checkin/sw.js",
+            assets=[url_for("static", filename=path) for path in OFFLINE_ASSETS],
+            page=url_for("checkin.scanner"),
+        ),
+        mimetype="text/javascript",
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = url_for("checkin.scanner")
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def web_manifest():
+    return current_app.response_class(
+        render_template(
+            "checkin/manifest.webmanifest",
+            name=_("Check-in scanner"),
+            short_name=_("Check-in"),
+            start_url=url_for("checkin.scanner"),
+        ),
+        mimetype="application/manifest+json",
+    )

@@ -1,0 +1,42 @@
+"""The printable guest manifest: who is expected at a listing on a day, for hosts who like paper."""
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from ...clock import business_today
+from ...extensions import db
+from ...models import Listing
+from ...services import checkin
+from ...services.booking_requests import parse_date
+from ...services.errors import ServiceError
+from . import bp
+
+
+@bp.get("/manifest")
+def manifest():
+    """The guest list of one listing on one day (today by default). 404 for a listing not theirs."""
+    listings = checkin.printable_listings(current_user)
+    error = None
+    day = business_today()
+    if request.args.get("date"):
+        try:
+            day = parse_date(request.args["date"], "date")
+        except ServiceError as exc:
+            error = exc.message
+    listing_id = request.args.get("listing_id", type=int)
+    listing = db.session.get(Listing, listing_id) if listing_id else None
+    if listing_id and (listing is None or not checkin.may_print(current_user, listing)):
+        abort(404)
+    if listing is None and listings:
+        listing = listings[0]
+    rows = checkin.tickets_on([listing.id], day) if listing else []
+    return render_template(
+        "checkin/guest_manifest.html",
+        listings=listings,
+        listing=listing,
+        day=day,
+        date_error=error,
+        rows=rows,
+        conflicts=checkin.conflicts([t.id for t in rows]),
+        amount_due=checkin.amount_due,
+    )
