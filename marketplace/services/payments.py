@@ -450,16 +450,20 @@ def _parse_amount(amount) -> int:
     return value
 
 
+def _pending_or_new(booking: Booking, method: PaymentMethod, amount: int, now) -> Payment:
+    """The latest pending payment of `method`, or a new one for money that came unannounced."""
+    pending = pending_payments(booking, method)
+    if pending:
+        return pending[-1]
+    payment = Payment(booking=booking, method=method, amount=amount, created_at=now)
+    db.session.add(payment)
+    db.session.flush()
+    return payment
+
+
 def record_bank_payment(booking: Booking, amount: int, *, transfer_id=None, actor=None, now):
     """Money arrived by bank transfer (caller's transaction); returns the settle outcome."""
-    pending = pending_payments(booking, PaymentMethod.VIETQR)
-    payment = pending[-1] if pending else None
-    if payment is None:
-        payment = Payment(
-            booking=booking, method=PaymentMethod.VIETQR, amount=amount, created_at=now
-        )
-        db.session.add(payment)
-        db.session.flush()
+    payment = _pending_or_new(booking, PaymentMethod.VIETQR, amount, now)
     payment.provider_ref = transfer_id or payment.provider_ref
     return payment, receive(payment, amount, actor=actor, now=now)
 
@@ -504,14 +508,7 @@ def record_cash(booking: Booking, actor, amount, *, now: datetime | None = None)
     if booking.status not in PAID_STATES | {BookingStatus.PENDING_PAYMENT}:
         raise Conflict(_("This booking is not expecting payment."), "not_payable")
     begin_write()
-    pending = pending_payments(booking, PaymentMethod.PAY_AT_ARRIVAL)
-    payment = pending[-1] if pending else None
-    if payment is None:
-        payment = Payment(
-            booking=booking, method=PaymentMethod.PAY_AT_ARRIVAL, amount=amount, created_at=now
-        )
-        db.session.add(payment)
-        db.session.flush()
+    payment = _pending_or_new(booking, PaymentMethod.PAY_AT_ARRIVAL, amount, now)
     outcome = receive(payment, amount, actor=actor, now=now)
     db.session.commit()
     after_settled(booking, outcome)
