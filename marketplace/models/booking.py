@@ -181,6 +181,8 @@ class BookingNight(db.Model):
     __table_args__ = (
         CheckConstraint("rooms >= 1", name="rooms_positive"),
         Index("ix_booking_night_room_night", "room_type_id", "night", "claimed_until"),
+        #: searches read every room type's claims over a few nights (docs/availability.md)
+        Index("ix_booking_night_night", "night", "room_type_id", "claimed_until", "rooms"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

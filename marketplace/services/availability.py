@@ -7,21 +7,32 @@ hold therefore frees its rooms the moment it lapses, with no job running.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import aliased
 
-from ..clock import utcnow
+from ..clock import business_today, utcnow
 from ..extensions import db
 from ..models import BlockedNight, BookingItem, BookingNight, Departure, DepartureStatus, RoomType
 
+if TYPE_CHECKING:
+    from ..models import Listing
+
+
+def _id_filter(ids: "Iterable[int] | Select") -> "list[int] | Select":
+    """A list of ids, or a SELECT of them as is (a search over thousands of room types would
+    otherwise bind thousands of parameters)."""
+    return ids if isinstance(ids, Select) else list(set(ids))
+
 
 def claimed_rooms(
-    room_type_ids: Iterable[int], first_night: date, last_night: date, now: datetime
+    room_type_ids: "Iterable[int] | Select", first_night: date, last_night: date, now: datetime
 ) -> dict[tuple[int, date], int]:
     """Rooms claimed per (room type, night) within the nights, inclusive."""
-    ids = list(set(room_type_ids))
-    if not ids:
+    ids = _id_filter(room_type_ids)
+    if isinstance(ids, list) and not ids:
         return {}
     rows = db.session.execute(
         select(BookingNight.room_type_id, BookingNight.night, func.sum(BookingNight.rooms))
@@ -37,10 +48,10 @@ def claimed_rooms(
 
 
 def blocked_nights(
-    room_type_ids: Iterable[int], first_night: date, last_night: date
+    room_type_ids: "Iterable[int] | Select", first_night: date, last_night: date
 ) -> set[tuple[int, date]]:
-    ids = list(set(room_type_ids))
-    if not ids:
+    ids = _id_filter(room_type_ids)
+    if isinstance(ids, list) and not ids:
         return set()
     rows = db.session.execute(
         select(BlockedNight.room_type_id, BlockedNight.night).where(
@@ -75,36 +86,90 @@ def free_units_by_night(
     return result
 
 
+def busiest_night(
+    room_type_ids: "Iterable[int] | Select", first_night: date, last_night: date, now: datetime
+) -> dict[int, int]:
+    """Per room type, the most rooms claimed on any one of the nights (absent: none claimed).
+
+    The database adds up each night and keeps the largest, so a 14-night search over thousands
+    of room types reads one row per room type instead of one per room type and night.
+    """
+    ids = _id_filter(room_type_ids)
+    if isinstance(ids, list) and not ids:
+        return {}
+    per_night = (
+        select(BookingNight.room_type_id, func.sum(BookingNight.rooms).label("rooms"))
+        .where(
+            BookingNight.room_type_id.in_(ids),
+            BookingNight.night >= first_night,
+            BookingNight.night <= last_night,
+            BookingNight.claimed_until > now,
+        )
+        .group_by(BookingNight.room_type_id, BookingNight.night)
+        .subquery()
+    )
+    rows = db.session.connection().execute(
+        select(per_night.c.room_type_id, func.max(per_night.c.rooms)).group_by(
+            per_night.c.room_type_id
+        )
+    )
+    return {rt: int(n) for rt, n in rows}
+
+
+def blocked_room_types(
+    room_type_ids: "Iterable[int] | Select", first_night: date, last_night: date
+) -> set[int]:
+    """Room types with at least one blocked night among the nights."""
+    ids = _id_filter(room_type_ids)
+    if isinstance(ids, list) and not ids:
+        return set()
+    rows = db.session.connection().execute(
+        select(BlockedNight.room_type_id)
+        .where(
+            BlockedNight.room_type_id.in_(ids),
+            BlockedNight.night >= first_night,
+            BlockedNight.night <= last_night,
+        )
+        .distinct()
+    )
+    return {rt for (rt,) in rows}
+
+
 def free_units(
-    room_types: Iterable[RoomType], check_in: date, check_out: date, now: datetime | None = None
+    room_types: Iterable[RoomType],
+    check_in: date,
+    check_out: date,
+    now: datetime | None = None,
+    *,
+    ids_query: Select | None = None,
 ) -> dict[int, int]:
     """Units of each room type free on every night of the stay (the fewest over the nights).
 
-    `room_types` may be model rows or any rows with `id` and `units` (searches pass light rows).
-    Works from the claimed and blocked nights alone, so a search over thousands of room types
-    costs two queries and no per-night dictionary.
+    `room_types` may be model rows or any rows with `id` and `units` (searches pass light rows);
+    `ids_query`, a SELECT of those same ids, spares a search binding thousands of parameters.
+    Two queries whatever the number of room types and nights.
     """
     room_types = list(room_types)
     if check_out <= check_in:
         return {rt.id: 0 for rt in room_types}
     now = now or utcnow()
     last_night = date.fromordinal(check_out.toordinal() - 1)
-    ids = [rt.id for rt in room_types]
-    busiest: dict[int, int] = defaultdict(int)
-    for (rt_id, _night), rooms in claimed_rooms(ids, check_in, last_night, now).items():
-        busiest[rt_id] = max(busiest[rt_id], rooms)
-    blocked = {rt_id for rt_id, _night in blocked_nights(ids, check_in, last_night)}
+    ids = ids_query if ids_query is not None else [rt.id for rt in room_types]
+    busiest = busiest_night(ids, check_in, last_night, now)
+    blocked = blocked_room_types(ids, check_in, last_night)
     return {
         rt.id: 0 if rt.id in blocked else max(rt.units - busiest.get(rt.id, 0), 0)
         for rt in room_types
     }
 
 
-def seats_taken(departure_ids: Iterable[int], now: datetime | None = None) -> dict[int, int]:
+def seats_taken(
+    departure_ids: "Iterable[int] | Select", now: datetime | None = None
+) -> dict[int, int]:
     now = now or utcnow()
-    ids = list(set(departure_ids))
+    ids = _id_filter(departure_ids)
     taken: dict[int, int] = defaultdict(int)
-    if ids:
+    if isinstance(ids, Select) or ids:
         rows = db.session.execute(
             select(BookingItem.departure_id, func.sum(BookingItem.quantity))
             .where(BookingItem.departure_id.in_(ids), BookingItem.claimed_until > now)
@@ -115,13 +180,96 @@ def seats_taken(departure_ids: Iterable[int], now: datetime | None = None) -> di
     return taken
 
 
-def seats_left(departures: Iterable[Departure], now: datetime | None = None) -> dict[int, int]:
-    """Seats still free on each departure; a cancelled departure has none."""
+def seats_left(
+    departures: Iterable[Departure], now: datetime | None = None, *, ids_query: Select | None = None
+) -> dict[int, int]:
+    """Seats still free on each departure; a cancelled departure has none.
+
+    `ids_query`, a SELECT of the same departures' ids, spares binding thousands of parameters.
+    """
     departures = list(departures)
-    taken = seats_taken([d.id for d in departures], now)
+    taken = seats_taken(ids_query if ids_query is not None else [d.id for d in departures], now)
     return {
         d.id: 0
         if d.status == DepartureStatus.CANCELLED
         else max(d.capacity - taken.get(d.id, 0), 0)
         for d in departures
     }
+
+
+# -- the same rules as SQL conditions, for searches that must not load every row -------------
+
+
+def rooms_needed(guests: int) -> ColumnElement:
+    """Units of a room type a party needs: guests / sleeps per unit, rounded up (SQL)."""
+    return (guests + RoomType.max_guests - 1) // RoomType.max_guests
+
+
+def room_type_fits(guests: int, check_in: date, check_out: date, now: datetime) -> ColumnElement:
+    """SQL condition on RoomType: enough units free for the party on every night of the stay.
+
+    Same rule as `free_units` (claims that have not lapsed count, a blocked night frees
+    nothing). The room types short on some night are found once, from the nights' rows
+    (index `ix_booking_night_night`), not probed room type by room type.
+    """
+    last_night = date.fromordinal(check_out.toordinal() - 1)
+    claimed = aliased(RoomType)
+    short = (
+        select(BookingNight.room_type_id)
+        .join(claimed, claimed.id == BookingNight.room_type_id)
+        .where(
+            BookingNight.night >= check_in,
+            BookingNight.night <= last_night,
+            BookingNight.claimed_until > now,
+        )
+        .group_by(BookingNight.room_type_id, BookingNight.night, claimed.units, claimed.max_guests)
+        .having(
+            claimed.units - func.sum(BookingNight.rooms)
+            < (guests + claimed.max_guests - 1) // claimed.max_guests
+        )
+    )
+    blocked = select(BlockedNight.room_type_id).where(
+        BlockedNight.night >= check_in, BlockedNight.night <= last_night
+    )
+    return (
+        (RoomType.units >= rooms_needed(guests))
+        & RoomType.id.not_in(short)
+        & RoomType.id.not_in(blocked)
+    )
+
+
+def departure_fits(seats: int, now: datetime) -> ColumnElement:
+    """SQL condition on Departure: scheduled, with at least `seats` left (same rule as
+    `seats_left`)."""
+    taken = (
+        select(func.coalesce(func.sum(BookingItem.quantity), 0))
+        .where(BookingItem.departure_id == Departure.id, BookingItem.claimed_until > now)
+        .scalar_subquery()
+    )
+    return (Departure.status == DepartureStatus.SCHEDULED) & (Departure.capacity - taken >= seats)
+
+
+def month_view(
+    listing: "Listing", month: date, guests: int = 1, now: datetime | None = None
+) -> list[list[tuple[date, str] | None]]:
+    """Weeks (Monday first) of one month for a stay: each day "free", "full" or "past".
+
+    A night is free when some room type has enough free units for the party.
+    """
+    first = month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    today = business_today(now)
+    room_types = list(listing.room_types)
+    by_night = free_units_by_night(room_types, first, last, now) if room_types else {}
+    days: list[tuple[date, str] | None] = [None] * first.weekday()
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        if day < today:
+            state = "past"
+        elif any(by_night[rt.id][day] >= -(-guests // rt.max_guests) for rt in room_types):
+            state = "free"
+        else:
+            state = "full"
+        days.append((day, state))
+    days += [None] * (-len(days) % 7)
+    return [days[i : i + 7] for i in range(0, len(days), 7)]

@@ -1,13 +1,12 @@
 """Finding what can really be booked: one code path for the result pages, listing pages and API.
 
-A search runs a fixed number of queries whatever the catalogue's size:
-1. the candidate listings (published, community, kind), as light rows;
-2. their room types, as light rows;
-3. the rooms claimed and 4. the nights blocked in the window (`availability.free_units`);
-5. the departures in the window and 6. their seats taken (`availability.seats_left`);
-7. the price rules, for the listings that need a price (`pricing.rules_by_listing`);
-and then the page's listings with their texts, photos and community (a few `selectin` loads).
-Everything between is plain Python over those rows.
+A search runs a fixed number of statements whatever the catalogue's size: the fitting
+listings in order (one statement with `availability.room_type_fits` / `departure_fits` as SQL
+conditions), then for the page's dozen listings only: their room types, the busiest night and
+blocked nights (`availability.free_units`), departures and seats taken (`seats_left`), price
+rules (`pricing.rules_by_listing`), and the listings with texts, photos and community.
+Sorting or filtering by price builds every candidate in Python instead (each needs its price).
+See docs/availability.md.
 """
 
 from collections.abc import Mapping
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
 
 from ..clock import BUSINESS_TZ, business_today, utcnow
@@ -132,7 +131,7 @@ def parse_query(
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class RoomOffer:
     """A room type for the query: how many are free and what the stay costs."""
 
@@ -159,10 +158,6 @@ class RoomOffer:
 class DepartureOffer:
     departure: object
     remaining: int
-
-    @property
-    def bookable_for(self) -> int:
-        return self.remaining
 
 
 @dataclass
@@ -199,30 +194,38 @@ class SearchPage:
 
 
 def search(query: SearchQuery, now: datetime | None = None) -> SearchPage:
-    """Published listings that can take the party on the dates, priced, sorted, one page."""
+    """Published listings that can take the party on the dates, priced, sorted, one page.
+
+    In the default order the database finds what fits (`availability.room_type_fits`,
+    `departure_fits`) and only the page is built in Python; sorting or filtering by price
+    builds every candidate, as each needs its price.
+    """
     now = now or utcnow()
-    listing_rows = _candidate_rows(query)
-    offers = _offers(listing_rows, query, now)
-    offers = [o for o in offers if o.available]
-    if query.min_price is not None or query.max_price is not None:
+    start = (query.page - 1) * query.per_page
+    by_price = query.sort in ("price_low", "price_high")
+    if by_price or query.min_price is not None or query.max_price is not None:
+        offers = [o for o in _offers(_candidate_rows(query), query, now) if o.available]
         _price(offers, query)
         offers = [o for o in offers if _in_price_range(o.price, query)]
-    if query.sort in ("price_low", "price_high"):
-        _price(offers, query)
-        sign = -1 if query.sort == "price_high" else 1
-        offers.sort(key=lambda o: (o.price is None, sign * (o.price or 0), o.listing_id))
-    start = (query.page - 1) * query.per_page
-    page = offers[start : start + query.per_page]
+        if by_price:
+            sign = -1 if query.sort == "price_high" else 1
+            offers.sort(key=lambda o: (o.price is None, sign * (o.price or 0), o.listing_id))
+        total = len(offers)
+        page = offers[start : start + query.per_page]
+    else:
+        rows = _candidate_rows(query, _fits(query, now))
+        total = len(rows)
+        page = _offers(rows[start : start + query.per_page], query, now, scoped=False)
     _price(page, query)
     _attach_listings(page)
-    return SearchPage(query=query, offers=page, total=len(offers))
+    return SearchPage(query=query, offers=page, total=total)
 
 
 def offer_for(listing: Listing, query: SearchQuery, now: datetime | None = None) -> Offer:
     """One listing for the query, whether or not it can take the party (listing page, API)."""
     now = now or utcnow()
-    rows = [_ListingRow(listing.id, listing.kind, listing.community_id)]
-    offer = _offers(rows, query, now, keep_unavailable=True)[0]
+    rows = [_ListingRow(listing.id, listing.kind)]
+    offer = _offers(rows, query, now, keep_unavailable=True, scoped=False)[0]
     _price([offer], query)
     _use_models(offer, listing)
     return offer
@@ -255,12 +258,10 @@ def published_listing(key_or_id) -> Listing | None:
 # -- the building blocks ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _ListingRow:
     id: int
     kind: ListingKind
-    community_id: int
-    certifications: tuple = ()
 
 
 _LISTING_LOADS = (
@@ -270,19 +271,67 @@ _LISTING_LOADS = (
 )
 
 
-def _candidate_rows(query: SearchQuery) -> list[_ListingRow]:
-    stmt = select(Listing.id, Listing.kind, Listing.community_id, Listing.certifications).where(
-        Listing.status == ListingStatus.PUBLISHED
-    )
+def _conditions(query: SearchQuery) -> list:
+    conditions = [Listing.status == ListingStatus.PUBLISHED]
     if query.community:
-        stmt = stmt.join(Community).where(Community.slug == query.community)
+        conditions.append(
+            Listing.community_id.in_(select(Community.id).where(Community.slug == query.community))
+        )
     if query.kind:
-        stmt = stmt.where(Listing.kind == query.kind)
-    rows = db.session.execute(stmt.order_by(Listing.id)).all()
+        conditions.append(Listing.kind == query.kind)
+    return conditions
+
+
+def _fits(query: SearchQuery, now: datetime):
+    """SQL condition on Listing: it can take the party (a room type or a departure fits)."""
+    if query.dated:
+        room_fits = (
+            availability.room_type_fits(query.guests, query.check_in, query.check_out, now),
+            RoomType.min_nights <= query.nights,
+        )
+    else:
+        room_fits = (RoomType.units >= availability.rooms_needed(query.guests),)
+    stays = select(RoomType.listing_id).where(*room_fits)
+    tours = select(Departure.listing_id).where(
+        *_departure_window(query, now), availability.departure_fits(query.guests, now)
+    )
+    # an IN over a UNION keeps the planner's estimate small: PostgreSQL would otherwise
+    # JIT-compile the query for a second on an OR of correlated EXISTS
+    return Listing.id.in_(union(stays, tours))
+
+
+def _departure_window(query: SearchQuery, now: datetime) -> tuple:
+    """Departures in the dates (both days included), else in the next days; none that left."""
+    if query.dated:
+        first, last = query.check_in, query.check_out
+    else:
+        first = business_today(now)
+        last = first + timedelta(days=TOUR_HORIZON_DAYS)
+    starts = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
+    ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BUSINESS_TZ)
+    return (
+        Departure.starts_at >= max(starts, now),
+        Departure.starts_at < ends,
+        Departure.status == DepartureStatus.SCHEDULED,
+    )
+
+
+def _rows(stmt) -> list:
+    """Plain rows through the session's connection: no ORM bookkeeping for thousands of rows."""
+    return db.session.connection().execute(stmt).all()
+
+
+def _candidate_rows(query: SearchQuery, fits=None) -> list[_ListingRow]:
+    """The query's published listings in order; only those meeting `fits` when given."""
+    conditions = _conditions(query) if fits is None else [*_conditions(query), fits]
+    if not query.certification:  # spare decoding thousands of JSON lists
+        stmt = select(Listing.id, Listing.kind).where(*conditions)
+        return [_ListingRow(r.id, r.kind) for r in _rows(stmt.order_by(Listing.id))]
+    stmt = select(Listing.id, Listing.kind, Listing.certifications).where(*conditions)
     return [
-        _ListingRow(r.id, ListingKind(r.kind), r.community_id, tuple(r.certifications or ()))
-        for r in rows
-        if not query.certification or query.certification in (r.certifications or ())
+        _ListingRow(r.id, r.kind)
+        for r in _rows(stmt.order_by(Listing.id))
+        if query.certification in (r.certifications or ())
     ]
 
 
@@ -292,21 +341,33 @@ def _offers(
     now: datetime,
     *,
     keep_unavailable: bool = False,
+    scoped: bool = True,
 ) -> list[Offer]:
+    """Offers for the rows; `scoped` puts the query's conditions into SQL instead of id lists."""
     offers = {r.id: Offer(listing_id=r.id, kind=r.kind) for r in rows}
-    stay_ids = [r.id for r in rows if r.kind == ListingKind.STAY]
-    tour_ids = [r.id for r in rows if r.kind == ListingKind.TOUR]
-    if stay_ids:
-        for room in _room_offers(stay_ids, query, now):
-            offers[room.room_type.listing_id].rooms.append(room)
-    if tour_ids:
-        for departure in _departure_offers(tour_ids, query, now, keep_unavailable):
-            offers[departure.departure.listing_id].departures.append(departure)
+    for kind, build in ((ListingKind.STAY, _room_offers), (ListingKind.TOUR, _departure_offers)):
+        ids = [r.id for r in rows if r.kind == kind]
+        if not ids:
+            continue
+        if scoped:
+            among = select(Listing.id).where(*_conditions(query), Listing.kind == kind)
+        else:
+            among = ids
+        for part in build(among, query, now, keep_unavailable):
+            listing_id = (
+                part.room_type.listing_id if kind == ListingKind.STAY else part.departure.listing_id
+            )
+            if listing_id in offers:
+                getattr(
+                    offers[listing_id], "rooms" if kind == ListingKind.STAY else "departures"
+                ).append(part)
     return list(offers.values())
 
 
-def _room_offers(listing_ids: list[int], query: SearchQuery, now: datetime) -> list[RoomOffer]:
-    room_types = db.session.execute(
+def _room_offers(listings, query: SearchQuery, now: datetime, _keep=False) -> list[RoomOffer]:
+    """Every room type of the listings (ids, or a SELECT of ids), judged for the party."""
+    ids_query = select(RoomType.id).where(RoomType.listing_id.in_(listings))
+    room_types = _rows(
         select(
             RoomType.id,
             RoomType.listing_id,
@@ -315,23 +376,26 @@ def _room_offers(listing_ids: list[int], query: SearchQuery, now: datetime) -> l
             RoomType.nightly_price,
             RoomType.min_nights,
         )
-        .where(RoomType.listing_id.in_(listing_ids))
+        .where(RoomType.listing_id.in_(listings))
         .order_by(RoomType.listing_id, RoomType.nightly_price, RoomType.id)
-    ).all()
+    )
     free = (
-        availability.free_units(room_types, query.check_in, query.check_out, now)
+        availability.free_units(
+            room_types, query.check_in, query.check_out, now, ids_query=ids_query
+        )
         if query.dated
         else {}
     )
+    dated, nights, guests = query.dated, query.nights, query.guests
     offers = []
     for rt in room_types:
-        needed = -(-query.guests // rt.max_guests)
-        available = free.get(rt.id) if query.dated else None
+        needed = -(-guests // rt.max_guests)
+        available = free.get(rt.id) if dated else None
         if rt.units < needed:
             problem = "too_small"
-        elif query.dated and query.nights < rt.min_nights:
+        elif dated and nights < rt.min_nights:
             problem = "min_nights"
-        elif query.dated and available < needed:
+        elif dated and available < needed:
             problem = "sold_out"
         else:
             problem = None
@@ -340,16 +404,12 @@ def _room_offers(listing_ids: list[int], query: SearchQuery, now: datetime) -> l
 
 
 def _departure_offers(
-    listing_ids: list[int], query: SearchQuery, now: datetime, keep_full: bool
+    listings, query: SearchQuery, now: datetime, keep_full: bool
 ) -> list[DepartureOffer]:
-    if query.dated:
-        first, last = query.check_in, query.check_out
-    else:
-        first = business_today(now)
-        last = first + timedelta(days=TOUR_HORIZON_DAYS)
-    starts = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
-    ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BUSINESS_TZ)
-    departures = db.session.execute(
+    """Scheduled departures of the listings (ids, or a SELECT of ids) in the dates, else in
+    the next days, with their seats left; full ones only when `keep_full`."""
+    conditions = (Departure.listing_id.in_(listings), *_departure_window(query, now))
+    departures = _rows(
         select(
             Departure.id,
             Departure.listing_id,
@@ -358,15 +418,12 @@ def _departure_offers(
             Departure.price_per_person,
             Departure.status,
         )
-        .where(
-            Departure.listing_id.in_(listing_ids),
-            Departure.starts_at >= max(starts, now),
-            Departure.starts_at < ends,
-            Departure.status == DepartureStatus.SCHEDULED,
-        )
+        .where(*conditions)
         .order_by(Departure.starts_at, Departure.id)
-    ).all()
-    left = availability.seats_left(departures, now)
+    )
+    left = availability.seats_left(
+        departures, now, ids_query=select(Departure.id).where(*conditions)
+    )
     return [
         DepartureOffer(d, left[d.id]) for d in departures if keep_full or left[d.id] >= query.guests
     ]
@@ -425,29 +482,3 @@ def _use_models(offer: Offer, listing: Listing) -> None:
     room_types = {rt.id: rt for rt in listing.room_types}
     for room in offer.rooms:
         room.room_type = room_types[room.room_type.id]
-
-
-def month_view(
-    listing: Listing, month: date, guests: int = 1, now: datetime | None = None
-) -> list[list[tuple[date, str] | None]]:
-    """Weeks (Monday first) of one month for a stay: each day "free", "full" or "past".
-
-    A night is free when some room type has enough free units for the party.
-    """
-    first = month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    today = business_today(now)
-    room_types = list(listing.room_types)
-    by_night = availability.free_units_by_night(room_types, first, last, now) if room_types else {}
-    days: list[tuple[date, str] | None] = [None] * first.weekday()
-    for n in range((last - first).days + 1):
-        day = first + timedelta(days=n)
-        if day < today:
-            state = "past"
-        elif any(by_night[rt.id][day] >= -(-guests // rt.max_guests) for rt in room_types):
-            state = "free"
-        else:
-            state = "full"
-        days.append((day, state))
-    days += [None] * (-len(days) % 7)
-    return [days[i : i + 7] for i in range(0, len(days), 7)]

@@ -9,7 +9,7 @@ from .. import labels
 from ..clock import business_today
 from ..gateways import qr
 from ..models import ListingKind
-from ..services import cancellation, catalogue, search
+from ..services import availability, cancellation, catalogue, search
 from ..services.errors import ServiceError
 
 bp = Blueprint("public", __name__)
@@ -69,7 +69,7 @@ def listing(key: str):
         month = _month(request.args.get("month"), query.check_in)
         calendar = {
             "month": month,
-            "weeks": search.month_view(found, month, query.guests),
+            "weeks": availability.month_view(found, month, query.guests),
             "previous": _shift(month, -1),
             "next": _shift(month, 1),
             "weekdays": [month - timedelta(days=month.weekday() - n) for n in range(7)],

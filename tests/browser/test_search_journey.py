@@ -30,7 +30,7 @@ def test_search_huu_lien_for_two_guests_two_nights(live_server, phone, shot, run
     assert "total for 2 nights" in cards.first.inner_text()
     assert page.locator(".listing-card img[loading=lazy][srcset]").count() >= 3
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.evaluate("window.scrollTo(0, 0)")
+    _load_lazy_images(page)
     shot(page, "search-results")
 
     cards.first.locator("a").click()
@@ -40,6 +40,7 @@ def test_search_huu_lien_for_two_guests_two_nights(live_server, phone, shot, run
     assert book.locator("input[name=guests]").get_attribute("value") == "2"
     assert page.get_by_role("heading", name="Availability").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _load_lazy_images(page)
     shot(page, "listing-page")
 
     page.goto(f"{live_server}/c/huu-lien/poster")
@@ -47,3 +48,11 @@ def test_search_huu_lien_for_two_guests_two_nights(live_server, phone, shot, run
     assert page.get_by_role("heading", name="Làng du lịch cộng đồng Hữu Liên").is_visible()
     shot(page, "community-poster")
     assert errors == []
+
+
+def _load_lazy_images(page) -> None:
+    """Scroll every lazy picture into view, as a visitor would, so the full-page shot shows it."""
+    for image in page.locator("img[loading=lazy]").all():
+        image.scroll_into_view_if_needed()
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+    page.evaluate("window.scrollTo(0, 0)")

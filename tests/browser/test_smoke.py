@@ -19,3 +19,22 @@ def test_home_page_on_a_phone(live_server, phone, shot, runner, lang, heading):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, f"home-{lang}")
     assert errors == []
+
+
+def test_the_header_of_a_logged_in_host_stays_compact_on_a_phone(live_server, phone, shot):
+    from marketplace.models import Role
+    from tests.factories import PASSWORD, make_community, make_user
+
+    host = make_user(Role.HOST, community=make_community(), name="Chị Lan")
+    page = phone.new_page()
+    page.goto(f"{live_server}/account/login")
+    page.fill("input[name=email]", host.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.goto(f"{live_server}/?lang=vi")
+    header = page.locator(".site-header").bounding_box()
+    shot(page, "header-host-vi")
+    # brand and language on one row, the links below: a sixth of the screen at most
+    assert header["height"] <= 844 / 6
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.get_by_role("link", name="Chủ nhà").is_visible()
