@@ -65,6 +65,10 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
     PASSWORD_HASH_METHOD = "scrypt"
+    #: hours a host has to declare a foreign guest's temporary residence (24 in remote areas)
+    REGISTRATION_DEADLINE_HOURS = _env_int("REGISTRATION_DEADLINE_HOURS", 12)
+    #: passport numbers are erased this many days after departure
+    PASSPORT_RETENTION_DAYS = _env_int("PASSPORT_RETENTION_DAYS", 30)
     HSTS = False
 
 
@@ -81,6 +85,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     # scrypt costs ~90 ms a password: ruinous in fixtures that make many users.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # tests serve calendar feeds from 127.0.0.1; everywhere else internal addresses are refused
+    ICAL_ALLOW_PRIVATE_HOSTS = True
     SERVER_NAME = None
 
 

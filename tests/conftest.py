@@ -5,6 +5,7 @@ works in a schema of its own, dropped at the end, so parallel runs do not meet.
 """
 
 import os
+import threading
 import uuid
 from contextlib import contextmanager
 from urllib.parse import quote
@@ -12,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from config import TestConfig
 from marketplace import create_app
@@ -99,6 +101,16 @@ def _clean_tables(app):
                 conn.execute(text(f'DELETE FROM "{name}"'))
     limiter.reset()
     ctx.pop()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app served over HTTP in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
 
 
 @pytest.fixture

@@ -4,27 +4,21 @@ Import the fixtures into a test module: `from tests.stripe_support import stripe
 """
 
 import json
-import threading
 import time
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 
 import pytest
-from werkzeug.serving import make_server
 
 from marketplace.extensions import db
 from marketplace.http import checkout_origin
 
 
 @pytest.fixture(scope="session")
-def app_server(app):
-    """The app over HTTP in a thread, for the emulator's webhooks; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def app_server(live_server):
+    """The app over HTTP, where the emulator sends its webhooks (tests/conftest.py serves it)."""
+    return live_server
 
 
 @pytest.fixture(scope="session")

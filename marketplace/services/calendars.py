@@ -7,12 +7,15 @@ Import: each external feed's events block those nights with source `ical`, tagge
 so a sync replaces only that feed's blocks. A broken feed is recorded and the others go on.
 """
 
+import ipaddress
 import secrets
+import socket
 import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import delete, select
@@ -152,10 +155,38 @@ def _tag(calendar: ExternalCalendar) -> str:
     return f"ical:{calendar.id}"
 
 
+def check_public_url(url: str) -> None:
+    """Refuse a feed address inside our own network (the server fetches what hosts type in).
+
+    Raises ValueError for a scheme other than http(s) or a host that resolves to a loopback,
+    private, link-local or reserved address, unless ICAL_ALLOW_PRIVATE_HOSTS is set (tests).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("only http and https calendar addresses")
+    if current_app.config.get("ICAL_ALLOW_PRIVATE_HOSTS"):
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP):
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise ValueError("calendar address points inside a private network")
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to another public address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_public_url(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def fetch(url: str) -> bytes:
     """The feed's bytes (at most MAX_FEED_BYTES); raises OSError or ValueError."""
+    check_public_url(url)
     request = urllib.request.Request(url, headers={"User-Agent": "mountain-homestays-ical/1"})
-    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+    opener = urllib.request.build_opener(_CheckedRedirects)
+    with opener.open(request, timeout=FETCH_TIMEOUT) as response:
         data = response.read(MAX_FEED_BYTES + 1)
     if len(data) > MAX_FEED_BYTES:
         raise ValueError("feed too large")

@@ -42,7 +42,7 @@ class GuestRow:
 
 
 def deadline_hours() -> int:
-    return int(current_app.config.get("REGISTRATION_DEADLINE_HOURS", 12))
+    return int(current_app.config["REGISTRATION_DEADLINE_HOURS"])
 
 
 def _rows(host: User, *conditions, locale: str = "vi") -> list[GuestRow]:
@@ -153,7 +153,7 @@ def _safe_cell(value: str) -> str:
 
 def erase_passports(now: datetime | None = None, days: int | None = None) -> int:
     """Blank the passport numbers of guests who left more than `days` ago; commits."""
-    days = days if days is not None else int(current_app.config.get("PASSPORT_RETENTION_DAYS", 30))
+    days = days if days is not None else int(current_app.config["PASSPORT_RETENTION_DAYS"])
     cutoff = business_today(now) - timedelta(days=days)
     guests = db.session.scalars(
         select(Guest).where(

@@ -151,3 +151,19 @@ def test_an_external_calendar_needs_a_web_address():
         with pytest.raises(ServiceError) as excinfo:
             calendars.add_external(room, room.listing.host, url)
         assert excinfo.value.code == "invalid_url"
+
+
+def test_feeds_inside_our_own_network_are_refused(app, feed_server):
+    base, _feeds = feed_server
+    """The server fetches what hosts type in: loopback and private addresses are never fetched."""
+    from marketplace.services import calendars
+
+    app.config["ICAL_ALLOW_PRIVATE_HOSTS"] = False
+    try:
+        for url in (f"{base}/good.ics", "http://10.0.0.5/cal.ics", "http://[::1]/x.ics"):
+            with pytest.raises(ValueError, match="private network"):
+                calendars.fetch(url)
+        with pytest.raises(ValueError, match="http"):
+            calendars.fetch("file:///etc/passwd")
+    finally:
+        app.config["ICAL_ALLOW_PRIVATE_HOSTS"] = True

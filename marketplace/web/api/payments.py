@@ -7,6 +7,7 @@ from ...services import bookings, payments
 from ...services.booking_access import can_view
 from ..booking_access import booking_key
 from . import ApiError, bp, json_body, token_required
+from .openapi import ERROR_SCHEMA
 
 
 @bp.post("/bookings/<reference>/payments")
@@ -42,22 +43,6 @@ def start_payment(reference: str):
         body.update(status=started.status)
     return jsonify(body), 201
 
-
-_ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "field": {"type": "string"},
-            },
-        }
-    },
-}
 
 OPENAPI_PATHS = {
     "/bookings/{reference}/payments": {
@@ -123,19 +108,19 @@ OPENAPI_PATHS = {
                 },
                 "400": {
                     "description": "Invalid method",
-                    "content": {"application/json": {"schema": _ERROR}},
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
                 },
                 "401": {
                     "description": "No valid token",
-                    "content": {"application/json": {"schema": _ERROR}},
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
                 },
                 "404": {
                     "description": "Unknown or not yours",
-                    "content": {"application/json": {"schema": _ERROR}},
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
                 },
                 "409": {
                     "description": "method_not_allowed, not_payable, hold_expired, payment_unavailable",
-                    "content": {"application/json": {"schema": _ERROR}},
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
                 },
             },
         }
