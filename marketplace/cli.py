@@ -92,6 +92,17 @@ def bookings_expire():
     click.echo(f"expired {count} hold(s)")
 
 
+@bookings.command(
+    "refund-unanswered",
+    help="Refund in full the tourists of a cancelled departure who chose no other one by its day.",
+)
+def bookings_refund_unanswered():
+    from .services import closures
+
+    refunded = closures.refund_unanswered()
+    click.echo(f"refunded {len(refunded)} booking(s) {' '.join(refunded)}".rstrip())
+
+
 @click.group(help="Calendar sync with other channels (iCal).")
 def calendars():
     pass

@@ -38,7 +38,7 @@ from ..models import (
     User,
 )
 from . import audit, bookings, ticket_tokens, tickets
-from .errors import Forbidden, NotFound, ServiceError
+from .errors import Conflict, Forbidden, NotFound, ServiceError
 from .references import normalize_reference
 
 OK = "ok"
@@ -123,6 +123,22 @@ def amount_due(booking: Booking) -> int:
     if booking.payment_method != PaymentMethod.PAY_AT_ARRIVAL.value:
         return 0
     return max(0, booking.total - bookings.amount_paid(booking))
+
+
+def collect_cash(reference: str, actor: User, amount, *, now: datetime | None = None) -> int:
+    """Cash taken at the door for a pay-at-arrival booking: record it (commits); returns what is
+    still to collect.
+
+    Raises NotFound, Forbidden (not a host of the booking nor the cooperative), Conflict
+    `already_paid`, ServiceError `invalid_amount` (field amount).
+    """
+    from . import payments
+
+    booking = bookings.get_by_reference(normalize_reference(reference or ""))
+    if amount_due(booking) <= 0:
+        raise Conflict(_("There is nothing to collect for this booking."), "already_paid")
+    payments.record_cash(booking, actor, amount, now=now)
+    return amount_due(booking)
 
 
 def may_scan(user: User | None) -> bool:

@@ -17,9 +17,10 @@ from ..gateways import mail
 from ..models import Booking, User
 from . import booking_queries
 
-EVENTS = ("received", "confirmed", "cancelled", "refunded")
-#: events that concern the tourist alone (a late payment given back: the host lost nothing)
-TOURIST_ONLY = frozenset({"refunded"})
+EVENTS = ("received", "confirmed", "cancelled", "refunded", "move_offered")
+#: events that concern the tourist alone (a late payment given back: the host lost nothing; the
+#: choice between another departure and a refund after a closure)
+TOURIST_ONLY = frozenset({"refunded", "move_offered"})
 
 
 def booking_event(booking: Booking, event: str) -> list[str]:
@@ -108,8 +109,16 @@ def _send_to_tourist(booking: Booking, event: str, link: str) -> str:
             "refunded": _(
                 "Booking %(reference)s: your payment is refunded", reference=booking.reference
             ),
+            "move_offered": _(
+                "Booking %(reference)s: your departure is cancelled, choose another one or a refund",
+                reference=booking.reference,
+            ),
         }
         context = dict(booking=booking, event=event, link=link, to_host=False, locale=locale)
+        if event == "move_offered":
+            from . import closures
+
+            context["offer"] = closures.open_offer(booking)
         return _deliver(booking.contact_email, subjects[event], context)
 
 

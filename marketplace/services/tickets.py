@@ -80,6 +80,30 @@ def issue_for_booking(booking: Booking, *, now: datetime | None = None) -> list[
     return issued
 
 
+def reissue_for_item(item: BookingItem, *, now: datetime | None = None) -> Ticket:
+    """Give `item` a ticket for its new dates (a move to another departure), in the caller's
+    transaction: the same row with new validity and a new secret, so the old QR code no longer
+    opens the ticket page or passes the online scan."""
+    ticket = item.ticket
+    if ticket is None:
+        return issue_for_booking(item.booking, now=now)[0]
+    old_status = ticket.status
+    ticket.valid_from, ticket.valid_until = validity(item)
+    ticket.admits = item.guests
+    ticket.status = TicketStatus.VALID
+    if now is not None:
+        ticket.issued_at = now
+    ticket.secret = sign(ticket)
+    audit.record(
+        ticket,
+        "reissued",
+        from_state=old_status,
+        to_state=ticket.status,
+        data={"booking": item.booking.reference, "valid_from": ticket.valid_from.isoformat()},
+    )
+    return ticket
+
+
 def sign(ticket: Ticket) -> str:
     claims = ticket_tokens.TicketClaims(
         ticket_id=ticket.id,

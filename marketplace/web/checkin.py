@@ -5,14 +5,16 @@ web/api/checkins.py), so a guide needs nothing but an account. Its service worke
 and its scripts; scans made with no signal wait in IndexedDB and are synced when it returns.
 """
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..clock import business_today
+from ..http import error_body
 from ..models import Role
 from ..services import checkin
 from ..services.checkin import result_message
+from ..services.errors import ServiceError
 from .security import roles_required
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
@@ -58,9 +60,30 @@ def _messages() -> dict:
         "camera_error": _("The camera could not start. Type the booking reference instead."),
         "conflict": _("Two phones checked in %(reference)s; the earlier scan was kept."),
         "synced": _("Sent %(num)d queued scans."),
+        "cash_button": _("Cash received"),
+        "cash_recorded": _("Cash recorded: %(amount)s."),
+        "cash_offline": _("No signal: record the cash when the phone is back online."),
+        "cash_failed": _("Not recorded. Reload the page and try again."),
         "arrived": _("arrived"),
         "expected": _("expected"),
     }
+
+
+@bp.post("/cash")
+@roles_required(Role.GUIDE, Role.HOST, Role.COOP)
+def cash():
+    """The "Cash received" button of a green result: JSON {reference, amount} with the page's
+    CSRF token in X-CSRFToken; answers {amount_due} or {error} with the service's status."""
+    data = request.get_json(silent=True) or {}
+    try:
+        due = checkin.collect_cash(
+            str(data.get("reference") or ""),
+            current_user._get_current_object(),
+            data.get("amount"),
+        )
+    except ServiceError as exc:
+        return jsonify(error_body(exc.code, exc.message, exc.field)), exc.status
+    return jsonify({"amount_due": due})
 
 
 @bp.get("/sw.js")

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..models import BOOKING_STATUS_TITLES, BOOKING_TRANSITIONS, Booking, BookingStatus
 from ..money import format_vnd
-from ..services import booking_queries, bookings
+from ..services import booking_queries, bookings, closures
 from ..services.booking_access import can_manage
 from ..services.cancellation import describe
 from ..services.errors import ServiceError
@@ -24,20 +24,30 @@ def index():
     return render_template("trips/index.html", trips=trips, titles=BOOKING_STATUS_TITLES)
 
 
-def may_cancel(booking: Booking) -> bool:
-    """The traveller (owner or guest with the link) may cancel; hosts use their own pages."""
-    if BookingStatus.CANCELLED not in BOOKING_TRANSITIONS[booking.status]:
-        return False
+def is_traveller(booking: Booking) -> bool:
+    """The owner or a guest with the link; hosts and the cooperative use their own pages."""
     if current_user.is_authenticated and booking.tourist_id == current_user.id:
         return True
     return not (current_user.is_authenticated and can_manage(current_user, booking))
 
 
+def may_cancel(booking: Booking) -> bool:
+    """The traveller may cancel, unless a closure left them a choice (a full refund is in it)."""
+    if BookingStatus.CANCELLED not in BOOKING_TRANSITIONS[booking.status]:
+        return False
+    if closures.open_offer(booking) is not None:
+        return False
+    return is_traveller(booking)
+
+
 @bp.get("/<reference>")
 def detail(reference: str):
     """One booking for anyone viewable_booking() admits; 404 otherwise."""
-    booking = viewable_booking(reference)
-    return render_template(
+    return _detail(viewable_booking(reference))
+
+
+def _detail(booking: Booking, status: int = 200):
+    page = render_template(
         "trips/detail.html",
         booking=booking,
         titles=BOOKING_STATUS_TITLES,
@@ -50,7 +60,55 @@ def detail(reference: str):
         guest_link=url_for("trips.detail", reference=booking.reference, key=booking_key(booking))
         if not current_user.is_authenticated
         else None,
+        offer=closures.open_offer(booking),
+        may_answer=is_traveller(booking),
     )
+    return page, status
+
+
+@bp.post("/<reference>/move")
+def move(reference: str):
+    """Take one of the departures offered after a closure (CSRF-checked); 409 when it filled up."""
+    booking = viewable_booking(reference)
+    if not is_traveller(booking):
+        flash(_("Only the traveller can choose."), "error")
+        return redirect(url_for("trips.detail", reference=booking.reference))
+    actor = current_user if current_user.is_authenticated else None
+    try:
+        closures.accept_move(booking, request.form.get("departure_id", type=int), actor=actor)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _detail(booking, exc.status)
+    flash(
+        _("Done: your booking is moved to the new departure. Here is your new ticket."), "success"
+    )
+    return redirect(url_for("trips.detail", reference=booking.reference))
+
+
+@bp.post("/<reference>/refund-instead")
+def refund_instead(reference: str):
+    """Refuse the other departures: cancel with a full refund (CSRF-checked)."""
+    booking = viewable_booking(reference)
+    if not is_traveller(booking):
+        flash(_("Only the traveller can choose."), "error")
+        return redirect(url_for("trips.detail", reference=booking.reference))
+    actor = current_user if current_user.is_authenticated else None
+    try:
+        refund = closures.refuse_move(booking, actor=actor)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _detail(booking, exc.status)
+    _flash_cancelled(refund)
+    return redirect(url_for("trips.detail", reference=booking.reference))
+
+
+def _flash_cancelled(refund: int) -> None:
+    flash(_("Your booking is cancelled."), "success")
+    if refund:
+        flash(
+            _("Refund due to you: %(amount)s.", amount=format_vnd(refund, str(get_locale()))),
+            "info",
+        )
 
 
 @bp.route("/<reference>/cancel", methods=["GET", "POST"])
@@ -68,15 +126,7 @@ def cancel(reference: str):
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
-            flash(_("Your booking is cancelled."), "success")
-            if refund:
-                flash(
-                    _(
-                        "Refund due to you: %(amount)s.",
-                        amount=format_vnd(refund, str(get_locale())),
-                    ),
-                    "info",
-                )
+            _flash_cancelled(refund)
         return redirect(url_for("trips.detail", reference=booking.reference))
     return render_template(
         "trips/cancel.html",

@@ -268,12 +268,9 @@ function showResult(result) {
         : format(T.already_at_anon, { time })
     );
   }
-  if (code === "ok" && booking && booking.amount_due) {
-    const amount = new Intl.NumberFormat(locale, { style: "currency", currency: "VND" }).format(
-      booking.amount_due
-    );
-    details.push(format(T.collect, { amount }));
-  }
+  const collect = code === "ok" && booking && booking.amount_due > 0;
+  if (collect) details.push(format(T.collect, { amount: money(booking.amount_due) }));
+  showCash(collect ? { booking, offline: Boolean(result.offline) } : null);
   if (code === "ok" && result.offline) details.push(T.offline_ok);
   if (booking && booking.reference) details.push(booking.reference);
   $("result-detail").textContent = details.join(" · ");
@@ -281,6 +278,48 @@ function showResult(result) {
   $("camera").hidden = true;
   feedback(kind);
   box.scrollIntoView({ block: "start" });
+}
+
+function money(amount) {
+  return new Intl.NumberFormat(locale, { style: "currency", currency: "VND" }).format(amount);
+}
+
+// --- cash at arrival -----------------------------------------------------------------------------
+
+let cashFor = null; // {reference, amount} the button records
+
+function showCash(due) {
+  const box = $("cash-box");
+  const button = $("cash-received");
+  $("cash-note").textContent = "";
+  cashFor = due ? { reference: due.booking.reference, amount: due.booking.amount_due } : null;
+  box.hidden = !due;
+  // with no signal the payment cannot be recorded: say so rather than offer a button
+  button.hidden = !due || due.offline;
+  button.disabled = false;
+  if (due && due.offline) $("cash-note").textContent = T.cash_offline;
+}
+
+async function recordCash() {
+  if (!cashFor) return;
+  const button = $("cash-received");
+  const note = $("cash-note");
+  if (!isOnline()) {
+    note.textContent = T.cash_offline;
+    return;
+  }
+  button.disabled = true;
+  try {
+    await api(root.dataset.cash, cashFor);
+    note.textContent = format(T.cash_recorded, { amount: money(cashFor.amount) });
+    button.hidden = true;
+    root.dataset.cashRecorded = cashFor.reference;
+    cashFor = null;
+  } catch (error) {
+    button.disabled = false;
+    if (!error.status) note.textContent = T.cash_offline;
+    else note.textContent = error.body && error.body.error ? error.body.error.message : T.cash_failed;
+  }
 }
 
 function nextScan() {
@@ -424,6 +463,7 @@ async function start() {
   });
   $("scan-start").addEventListener("click", startCamera);
   $("scan-next").addEventListener("click", nextScan);
+  $("cash-received").addEventListener("click", recordCash);
   $("manual").addEventListener("submit", (event) => {
     event.preventDefault();
     const input = $("reference");

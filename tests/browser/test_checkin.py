@@ -184,3 +184,30 @@ def test_the_ticket_page_fits_a_phone_and_opens_again_with_no_signal(
     assert page.evaluate("document.querySelector('.ticket-qr img').naturalWidth") > 0
     phone.set_offline(False)
     assert errors == []
+
+
+def test_the_host_records_the_cash_of_a_pay_at_arrival_guest(live_server, phone, shot):
+    from marketplace.services import payments
+    from tests.factories import make_held_booking
+
+    community = make_community()
+    host = make_user(Role.HOST, community=community, name="Hoàng Thị Mai")
+    listing = make_listing(community=community, host=host, units=2, title="Nhà sàn Bà Hoa")
+    booking = make_held_booking(listing, start_in_days=0)
+    payments.start_payment(booking, "pay_at_arrival")
+    payments.accept_pay_at_arrival(booking, host)
+    page, errors = open_scanner(phone, live_server, host)
+
+    page.fill("#reference", booking.reference)
+    page.click("#manual button[type=submit]")
+    page.wait_for_selector("#result[data-result='ok']")
+    assert "Collect" in page.inner_text("#result") and page.is_visible("#cash-received")
+    shot(page, "checkin-cash-due")
+    page.click("#cash-received")
+    page.wait_for_selector(f"#scanner[data-cash-recorded='{booking.reference}']")
+    assert "Cash recorded" in page.inner_text("#cash-note")
+    assert not page.is_visible("#cash-received")
+    shot(page, "checkin-cash-recorded")
+    db.session.expire_all()
+    assert payments.due(db.session.get(type(booking), booking.id)) == 0
+    assert errors == []

@@ -27,6 +27,15 @@ def _report(result) -> None:
             ),
             "success",
         )
+        if result.offered:
+            flash(
+                _(
+                    "%(n)d travellers were offered another departure of the same tour, "
+                    "or a full refund.",
+                    n=len(result.offered),
+                ),
+                "info",
+            )
 
 
 @bp.post("/closures/listings/<int:listing_id>")
