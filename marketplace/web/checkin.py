@@ -64,6 +64,7 @@ def _messages() -> dict:
         "cash_recorded": _("Cash recorded: %(amount)s."),
         "cash_offline": _("No signal: record the cash when the phone is back online."),
         "cash_failed": _("Not recorded. Reload the page and try again."),
+        "cash_host_only": _("The host records the cash."),
         "arrived": _("arrived"),
         "expected": _("expected"),
     }

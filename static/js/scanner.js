@@ -295,9 +295,11 @@ function showCash(due) {
   cashFor = due ? { reference: due.booking.reference, amount: due.booking.amount_due } : null;
   box.hidden = !due;
   // with no signal the payment cannot be recorded: say so rather than offer a button
-  button.hidden = !due || due.offline;
+  // guides do not take money: the host or the cooperative records it
+  button.hidden = !due || due.offline || !root.dataset.cash;
   button.disabled = false;
   if (due && due.offline) $("cash-note").textContent = T.cash_offline;
+  else if (due && !root.dataset.cash) $("cash-note").textContent = T.cash_host_only;
 }
 
 async function recordCash() {
