@@ -66,13 +66,18 @@ def _detail(booking: Booking, status: int = 200):
     return page, status
 
 
+def _only_the_traveller(booking):
+    """Hosts and staff see a move offer, but only the traveller answers it."""
+    flash(_("Only the traveller can choose."), "error")
+    return redirect(url_for("trips.detail", reference=booking.reference))
+
+
 @bp.post("/<reference>/move")
 def move(reference: str):
     """Take one of the departures offered after a closure (CSRF-checked); 409 when it filled up."""
     booking = viewable_booking(reference)
     if not is_traveller(booking):
-        flash(_("Only the traveller can choose."), "error")
-        return redirect(url_for("trips.detail", reference=booking.reference))
+        return _only_the_traveller(booking)
     actor = current_user if current_user.is_authenticated else None
     try:
         closures.accept_move(booking, request.form.get("departure_id", type=int), actor=actor)
@@ -90,8 +95,7 @@ def refund_instead(reference: str):
     """Refuse the other departures: cancel with a full refund (CSRF-checked)."""
     booking = viewable_booking(reference)
     if not is_traveller(booking):
-        flash(_("Only the traveller can choose."), "error")
-        return redirect(url_for("trips.detail", reference=booking.reference))
+        return _only_the_traveller(booking)
     actor = current_user if current_user.is_authenticated else None
     try:
         refund = closures.refuse_move(booking, actor=actor)
