@@ -29,10 +29,12 @@ demo: $(STAMP) translations
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
-	@echo "Stripe emulator on http://127.0.0.1:$(EMULATOR_PORT); site on http://127.0.0.1:$(PORT)"
+	@echo "Stripe emulator on http://127.0.0.1:$(EMULATOR_PORT); site on http://127.0.0.1:$(PORT); job worker beside it"
 	$(BIN)/python -m marketplace.devtools.stripe_emulator --port $(EMULATOR_PORT) \
 		--webhook-url http://127.0.0.1:$(PORT)/webhooks/stripe --webhook-secret whsec_emulator & \
-	EMULATOR=$$!; trap "kill $$EMULATOR" EXIT INT TERM; \
+	EMULATOR=$$!; \
+	STRIPE_API_BASE=http://127.0.0.1:$(EMULATOR_PORT) $(FLASK) jobs worker & \
+	WORKER=$$!; trap "kill $$EMULATOR $$WORKER" EXIT INT TERM; \
 	STRIPE_API_BASE=http://127.0.0.1:$(EMULATOR_PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP) translations

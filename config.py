@@ -64,6 +64,13 @@ class Config:
     # links in emails sent outside a request (CLI, jobs)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
+    #: job queue (docs/jobs.md): redis://... (else REDIS_URL when set), sqlite:///file, memory://;
+    #: unset and no REDIS_URL: instance/jobs.sqlite
+    JOBS_URL = os.environ.get("JOBS_URL") or None
+    #: outbox deliveries: tries before a message is parked, first pause (doubling), a claim's lease
+    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_RETRY_SECONDS = _env_int("OUTBOX_RETRY_SECONDS", 30)
+    OUTBOX_LEASE_SECONDS = _env_int("OUTBOX_LEASE_SECONDS", 300)
     PASSWORD_HASH_METHOD = "scrypt"
     #: hours a host has to declare a foreign guest's temporary residence (24 in remote areas)
     REGISTRATION_DEADLINE_HOURS = _env_int("REGISTRATION_DEADLINE_HOURS", 12)
@@ -88,6 +95,8 @@ class TestConfig(Config):
     # tests serve calendar feeds from 127.0.0.1; everywhere else internal addresses are refused
     ICAL_ALLOW_PRIVATE_HOSTS = True
     SERVER_NAME = None
+    # the job queue in memory, each task run the moment it is enqueued (outbox.kick delivers)
+    JOBS_URL = None
 
 
 class ProductionConfig(Config):

@@ -15,6 +15,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(calendars)
     app.cli.add_command(guests)
 
+    from .jobs import jobs_cli
+
+    app.cli.add_command(jobs_cli)
+
 
 @click.group(help="Demo data.")
 def demo():

@@ -23,10 +23,11 @@ def build_message(
     return message
 
 
-def send(message: EmailMessage, config) -> str:
+def send(message: EmailMessage, config, *, name: str | None = None) -> str:
     """Deliver `message` with the app's settings; returns the outbox file or 'smtp'.
 
-    Raises OSError / smtplib.SMTPException when the server refuses.
+    `name` (jobs: derived from the outbox id) names the file in MAIL_OUTBOX, so a job that runs
+    twice writes one file. Raises OSError / smtplib.SMTPException when the server refuses.
     """
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 587), timeout=20) as smtp:
@@ -39,6 +40,8 @@ def send(message: EmailMessage, config) -> str:
     outbox = Path(config["MAIL_OUTBOX"])
     outbox.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    path = outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(bytes(message))
+    path = outbox / (f"{name}.eml" if name else f"{stamp}-{uuid.uuid4().hex[:8]}.eml")
+    partial = path.with_suffix(".part")
+    partial.write_bytes(bytes(message))
+    partial.replace(path)  # atomic: a reader never sees half a message
     return str(path)

@@ -121,15 +121,22 @@ def expire_checkout_session(session_id: str) -> str:
 
 
 def create_refund(
-    *, payment_intent: str, amount: int, idempotency_key: str, reference: str
+    *, payment_intent: str, amount: int, idempotency_key: str, reference: str, refund_id=None
 ) -> RefundResult:
-    """Give back `amount` VND of a payment (partial refunds allowed). Raises GatewayError."""
+    """Give back `amount` VND of a payment (partial refunds allowed). Raises GatewayError.
+
+    `refund_id` (our Refund row) goes into the metadata, so its webhook finds the row even
+    before the refund's Stripe id is recorded.
+    """
+    metadata = {"booking_reference": reference}
+    if refund_id is not None:
+        metadata["refund_id"] = str(refund_id)
     try:
         refund = _client().v1.refunds.create(
             params={
                 "payment_intent": payment_intent,
                 "amount": to_stripe_amount(amount),
-                "metadata": {"booking_reference": reference},
+                "metadata": metadata,
             },
             options={"idempotency_key": idempotency_key},
         )

@@ -100,6 +100,10 @@ class Booking(db.Model):
     special_requests: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: bumped by every UPDATE; one that lost a race without the lock fails (services.locks)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     community = relationship("Community")
     tourist = relationship("User", foreign_keys=[tourist_id])

@@ -24,6 +24,19 @@ class ListingStatus(enum.StrEnum):
     SUSPENDED = "suspended"
 
 
+#: allowed moves of a listing's status (judged by `models.states.judge`, moved by
+#: `services.listing_review.move_listing`): the host submits a draft, the cooperative approves
+#: or sends it back, suspends a live (or waiting) listing and may put it back on sale
+LISTING_TRANSITIONS: dict[ListingStatus, frozenset[ListingStatus]] = {
+    ListingStatus.DRAFT: frozenset({ListingStatus.PENDING}),
+    ListingStatus.PENDING: frozenset(
+        {ListingStatus.PUBLISHED, ListingStatus.DRAFT, ListingStatus.SUSPENDED}
+    ),
+    ListingStatus.PUBLISHED: frozenset({ListingStatus.SUSPENDED}),
+    ListingStatus.SUSPENDED: frozenset({ListingStatus.PUBLISHED}),
+}
+
+
 class CancellationPolicy(enum.StrEnum):
     FLEXIBLE = "flexible"
     MODERATE = "moderate"
@@ -240,6 +253,15 @@ class BlockedNight(db.Model):
 class DepartureStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
+
+
+#: allowed moves of a departure's status (judged by `models.states.judge`, moved by
+#: `services.closures.transition_departure`): the cooperative cancels a scheduled run (a flood, a
+#: landslide); a cancelled one stays cancelled (its tourists were moved or refunded)
+DEPARTURE_TRANSITIONS: dict[DepartureStatus, frozenset[DepartureStatus]] = {
+    DepartureStatus.SCHEDULED: frozenset({DepartureStatus.CANCELLED}),
+    DepartureStatus.CANCELLED: frozenset(),
+}
 
 
 class Departure(db.Model):

@@ -63,15 +63,28 @@ class Payment(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: bumped by every UPDATE; one that lost a race without the lock fails (services.locks)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     booking = relationship("Booking", back_populates="payments")
     refunds = relationship("Refund", back_populates="payment", order_by="Refund.id")
 
 
 class RefundStatus(enum.StrEnum):
+    #: decided (counted in the ledger); not yet confirmed by Stripe or paid by a person
     PENDING = "pending"
     SUCCEEDED = "succeeded"
+    #: given up on: its money is no longer counted as refunded
     FAILED = "failed"
+
+
+REFUND_TRANSITIONS: dict[RefundStatus, frozenset[RefundStatus]] = {
+    RefundStatus.PENDING: frozenset({RefundStatus.SUCCEEDED, RefundStatus.FAILED}),
+    RefundStatus.FAILED: frozenset({RefundStatus.PENDING}),
+    RefundStatus.SUCCEEDED: frozenset(),
+}
 
 
 class Refund(db.Model):
@@ -87,9 +100,36 @@ class Refund(db.Model):
     #: Stripe refund id; for bank transfers, the transfer made back by hand
     provider_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: why the last attempt to send it failed (Stripe down); it is tried again
+    last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: refunds sent by hand (transfer, cash): when and by whom it was recorded as sent
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: the bank's reference of the transfer back (or the receipt number of cash handed back)
+    bank_reference: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
     payment = relationship("Payment", back_populates="refunds")
+
+
+class RefundAccount(db.Model):
+    """Where the tourist wants money sent back by hand: one bank account per booking."""
+
+    __table_args__ = (UniqueConstraint("booking_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    #: NAPAS bank identification number (services.payment_status.BANK_NAMES)
+    bank_bin: Mapped[str] = mapped_column(String(8))
+    account_number: Mapped[str] = mapped_column(String(30))
+    #: as the bank knows them: upper case, without diacritics
+    account_holder: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: None when a guest without an account gave it through their booking link
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: staff could not send to it (the bank refused): the tourist is asked again
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejected_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
 class LedgerAccount(enum.StrEnum):
@@ -98,14 +138,30 @@ class LedgerAccount(enum.StrEnum):
     PLATFORM = "platform"
 
 
+class LedgerKind(enum.StrEnum):
+    #: a part of a payment (positive) or of a refund (negative) owed to an account
+    SHARE = "share"
+    #: HOST account, negative: cash the host took from the guest, so already holds
+    CASH_COLLECTED = "cash_collected"
+    #: HOST account, positive: cash of a refund the host gives back out of what they collected
+    CASH_RETURNED = "cash_returned"
+
+
 class LedgerEntry(db.Model):
-    """One share of a payment (positive) or a refund (negative); the shares of one sum to it."""
+    """One share of a payment (positive) or a refund (negative); the shares of one sum to it.
+
+    Cash at arrival adds a CASH_COLLECTED entry per item on its host's account: the host holds
+    the money, so their balance shows the fund's and the platform's part as owed (services.ledger).
+    """
 
     __table_args__ = (Index("ix_ledger_account_when", "account", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     account: Mapped[LedgerAccount] = mapped_column(str_enum(LedgerAccount, "ledger_account"))
+    kind: Mapped[LedgerKind] = mapped_column(
+        str_enum(LedgerKind, "ledger_kind"), default=LedgerKind.SHARE, server_default="share"
+    )
     #: VND; negative for refunds
     amount: Mapped[int]
     booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id"), index=True)

@@ -13,7 +13,16 @@ from .types import UTCDateTime, str_enum
 
 class TicketStatus(enum.StrEnum):
     VALID = "valid"
-    VOID = "void"  # the booking was cancelled
+    VOID = "void"  # the booking was cancelled, or its departure will not run
+
+
+#: allowed moves of a ticket's status (judged by `models.states.judge`, moved by
+#: `services.tickets.move_ticket`): a cancelled booking voids its tickets; a move to another
+#: departure makes the voided ticket valid again with new dates and a new secret
+TICKET_TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
+    TicketStatus.VALID: frozenset({TicketStatus.VOID}),
+    TicketStatus.VOID: frozenset({TicketStatus.VALID}),
+}
 
 
 class Ticket(db.Model):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from ..clock import business_today, utcnow
 from ..extensions import db
 from ..models import BlockedNight, BookingItem, BookingNight, Departure, DepartureStatus, RoomType
+from . import booking_rules
 
 if TYPE_CHECKING:
     from ..models import Listing
@@ -201,8 +202,8 @@ def seats_left(
 
 
 def rooms_needed(guests: int) -> ColumnElement:
-    """Units of a room type a party needs: guests / sleeps per unit, rounded up (SQL)."""
-    return (guests + RoomType.max_guests - 1) // RoomType.max_guests
+    """`booking_rules.rooms_needed` of a RoomType, as SQL."""
+    return booking_rules.rooms_needed(guests, RoomType.max_guests)
 
 
 def room_type_fits(guests: int, check_in: date, check_out: date, now: datetime) -> ColumnElement:
@@ -225,7 +226,7 @@ def room_type_fits(guests: int, check_in: date, check_out: date, now: datetime) 
         .group_by(BookingNight.room_type_id, BookingNight.night, claimed.units, claimed.max_guests)
         .having(
             claimed.units - func.sum(BookingNight.rooms)
-            < (guests + claimed.max_guests - 1) // claimed.max_guests
+            < booking_rules.rooms_needed(guests, claimed.max_guests)
         )
     )
     blocked = select(BlockedNight.room_type_id).where(
@@ -266,7 +267,10 @@ def month_view(
         day = first + timedelta(days=n)
         if day < today:
             state = "past"
-        elif any(by_night[rt.id][day] >= -(-guests // rt.max_guests) for rt in room_types):
+        elif any(
+            by_night[rt.id][day] >= booking_rules.rooms_needed(guests, rt.max_guests)
+            for rt in room_types
+        ):
             state = "free"
         else:
             state = "full"

@@ -14,13 +14,22 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..clock import BUSINESS_TZ, utcnow
 from ..database import begin_write
 from ..extensions import db
-from ..models import BankTransfer, Booking, BookingStatus, TransferOutcome
+from ..models import (
+    BankTransfer,
+    Booking,
+    BookingStatus,
+    PaymentMethod,
+    PaymentStatus,
+    TransferOutcome,
+)
 from . import payments
 from .errors import ServiceError
+from .locks import locked_booking
 from .references import ALPHABET, LENGTH
 
 #: two letters, an optional dash or space, six reference characters, not inside a longer word
@@ -80,18 +89,20 @@ def _amount(value) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
-def _booking_for(memo: str) -> Booking | None:
+def _booking_id_for(memo: str) -> int | None:
     for reference in find_references(memo):
-        booking = db.session.scalar(select(Booking).where(Booking.reference == reference))
-        if booking is not None:
-            return booking
+        booking_id = db.session.scalar(select(Booking.id).where(Booking.reference == reference))
+        if booking_id is not None:
+            return booking_id
     return None
 
 
 def _outcome_for(booking: Booking | None, amount: int) -> TransferOutcome:
+    """How a line is judged (the booking is locked): money for a cancelled or expired booking,
+    or for one already paid, is taken and given back in full (the refund queue)."""
     if booking is None:
         return TransferOutcome.NO_MATCH
-    if booking.status == BookingStatus.CANCELLED:
+    if booking.status in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW):
         return TransferOutcome.ERROR
     still_due = payments.due(booking)
     if still_due <= 0:
@@ -103,25 +114,35 @@ def _outcome_for(booking: Booking | None, amount: int) -> TransferOutcome:
     return TransferOutcome.MATCHED
 
 
+#: outcomes whose money is recorded at once: kept, or decided back in full
+RECORDED = frozenset({TransferOutcome.MATCHED, TransferOutcome.DUPLICATE, TransferOutcome.ERROR})
+
+
 def record_transfer(
     source: str, transfer_id: str, amount: int, memo: str, *, occurred_at=None, raw=None, now=None
 ) -> tuple[BankTransfer, bool]:
     """Match one incoming transfer and act on it, commit; returns (transfer, new).
 
-    A transfer seen before from the same source comes back unchanged with new=False.
+    The booking named in the memo is locked before it is judged, so a transfer and a card
+    payment (or two transfers) arriving together are never both kept: the second is a duplicate,
+    recorded and put in the refund queue. A transfer seen before from the same source comes back
+    unchanged with new=False.
     """
     now = now or utcnow()
     begin_write()
-    existing = db.session.scalar(
-        select(BankTransfer).where(
-            BankTransfer.source == source, BankTransfer.transfer_id == transfer_id
-        )
-    )
+    existing = _existing(source, transfer_id)
     if existing is not None:
         db.session.rollback()
         return existing, False
-    booking = _booking_for(memo)
+    booking_id = _booking_id_for(memo)
+    booking = locked_booking(booking_id) if booking_id is not None else None
+    if (existing := _existing(source, transfer_id)) is not None:
+        db.session.rollback()  # the same line, delivered twice at once: the other one won
+        return existing, False
     outcome = _outcome_for(booking, amount)
+    recorded = outcome in RECORDED and not (
+        outcome == TransferOutcome.DUPLICATE and _same_money_seen(booking, source, amount)
+    )
     transfer = BankTransfer(
         source=source,
         transfer_id=transfer_id,
@@ -136,19 +157,44 @@ def record_transfer(
     )
     db.session.add(transfer)
     settled = None
-    if outcome == TransferOutcome.MATCHED:
+    if recorded:
         _payment, settled = payments.record_bank_payment(
             booking, amount, transfer_id=f"{source}:{transfer_id}", now=now
         )
         if settled in ("sold_out", "cancelled"):
-            # paid after the hold lapsed and the units went: the money goes back by hand
+            # paid after the hold lapsed and the units went: the refund queue gives it back
             transfer.outcome = TransferOutcome.ERROR
-        else:
-            transfer.resolved_at = now
-    db.session.commit()
+        elif settled == "paid_twice":
+            transfer.outcome = TransferOutcome.DUPLICATE
+        transfer.resolved_at = now
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _existing(source, transfer_id), False
     if settled:
         payments.after_settled(booking, settled)
     return transfer, True
+
+
+def _same_money_seen(booking: Booking, source: str, amount: int) -> bool:
+    """A transfer of this amount is already recorded from another channel (the bank's
+    notification, or a host's "transfer received"): likely the same money, so a person checks."""
+    return any(
+        p.method == PaymentMethod.VIETQR
+        and p.status == PaymentStatus.SUCCEEDED
+        and p.amount == amount
+        and not (p.provider_ref or "").startswith(f"{source}:")
+        for p in booking.payments
+    )
+
+
+def _existing(source: str, transfer_id: str) -> BankTransfer | None:
+    return db.session.scalar(
+        select(BankTransfer).where(
+            BankTransfer.source == source, BankTransfer.transfer_id == transfer_id
+        )
+    )
 
 
 def import_statement(text: str, *, now: datetime | None = None) -> list[LineResult]:

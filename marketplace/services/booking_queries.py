@@ -1,14 +1,15 @@
 """Reading bookings: whose they are, how a tourist's trips split, what each item is called."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from ..clock import business_today
+from ..clock import business_today, utcnow
 from ..extensions import db
 from ..i18n import localized
-from ..models import Booking, BookingItem, BookingStatus, Role, User
+from ..models import Booking, BookingItem, BookingStatus, User
+from .booking_access import visible_clause
 
 #: a tourist's booking in these states is past once its last day is
 ACTIVE_STATUSES = frozenset(
@@ -29,15 +30,14 @@ def bookings_of_tourist(user: User, limit: int = 200) -> list[Booking]:
 
 
 def bookings_visible_to(user: User, limit: int = 200) -> list[Booking]:
-    """The API's list: a tourist's own; a host's listings'; a cooperative's community's; all for admins."""
-    query = select(Booking).order_by(Booking.created_at.desc(), Booking.id.desc()).limit(limit)
-    if user.role == Role.ADMIN:
-        return list(db.session.scalars(query))
-    hosted = select(BookingItem.booking_id).where(BookingItem.host_id == user.id)
-    conditions = [Booking.tourist_id == user.id, Booking.id.in_(hosted)]
-    if user.role == Role.COOP and user.community_ids:
-        conditions.append(Booking.community_id.in_(user.community_ids))
-    return list(db.session.scalars(query.where(or_(*conditions))))
+    """The API's list: the bookings `user` may view (`booking_access.can_view`), newest first."""
+    query = (
+        select(Booking)
+        .where(visible_clause(user))
+        .order_by(Booking.created_at.desc(), Booking.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
 
 
 def last_day(booking: Booking) -> date:
@@ -98,22 +98,23 @@ class ItemPreview:
     quantity: int
 
 
-def preview_item(request, index: int = 0, today: date | None = None) -> ItemPreview:
+def preview_item(request, index: int = 0, now: datetime | None = None) -> ItemPreview:
     """Price and availability of one requested item, checked as placing it would check it.
 
     Raises NotFound for an unknown or unpublished room or departure, ServiceError naming the field.
     """
     from . import availability, booking_requests, bookings, pricing
 
-    room_types, departures = bookings.load_targets([request], today or business_today())
+    now = now or utcnow()
+    room_types, departures = bookings.load_targets([request], now)
     if isinstance(request, booking_requests.StayRequest):
         room_type = room_types[request.room_type_id]
         quote = pricing.quote_stay(room_type, request.check_in, request.check_out, request.rooms)
-        free = availability.free_units([room_type], request.check_in, request.check_out)
+        free = availability.free_units([room_type], request.check_in, request.check_out, now)
         return ItemPreview(
             room_type.listing, room_type, None, quote, free[room_type.id], request.rooms
         )
     departure = departures[request.departure_id]
     quote = pricing.quote_tour(departure, request.participants)
-    left = availability.seats_left([departure])[departure.id]
+    left = availability.seats_left([departure], now)[departure.id]
     return ItemPreview(departure.listing, None, departure, quote, left, request.participants)

@@ -5,14 +5,15 @@ Every problem names its field, e.g. `items[0].check_out` or `guests[1].nationali
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from babel import Locale
 from flask_babel import gettext as _
 
 from ..clock import business_today
-from ..models import Departure, RoomType
+from ..models import Departure, DepartureStatus, RoomType
 from .accounts import normalize_email
+from .booking_rules import departure_open, party_fits
 from .errors import ServiceError
 
 MAX_NIGHTS = 30
@@ -180,8 +181,10 @@ def parse_guests(raw_guests) -> list[GuestDetails]:
 
 
 def check_room_capacity(stay: StayRequest, room_type: RoomType, index: int) -> None:
+    """Raises ServiceError when the rooms asked for cannot sleep the party
+    (`booking_rules.party_fits`) or the stay is shorter than the room's minimum."""
     prefix = f"items[{index}]."
-    if stay.guests > stay.rooms * room_type.max_guests:
+    if not party_fits(stay.guests, stay.rooms, room_type.max_guests):
         raise invalid(
             _(
                 "%(rooms)d room(s) sleep at most %(n)d guests.",
@@ -199,10 +202,10 @@ def check_room_capacity(stay: StayRequest, room_type: RoomType, index: int) -> N
         )
 
 
-def check_departure_open(departure: Departure, index: int, today: date) -> None:
-    from ..clock import to_business_time
-    from ..models import DepartureStatus
-
+def check_departure_open(departure: Departure, index: int, now: datetime) -> None:
+    """Raises ServiceError unless `departure` still takes bookings at the instant `now`
+    (`booking_rules.departure_open`): 409 `departure_cancelled`, or 400 `past_date` once its
+    sales have closed."""
     if departure.status == DepartureStatus.CANCELLED:
         raise ServiceError(
             _("This departure is cancelled."),
@@ -210,7 +213,9 @@ def check_departure_open(departure: Departure, index: int, today: date) -> None:
             f"items[{index}].departure_id",
             409,
         )
-    if to_business_time(departure.starts_at).date() < today:
+    if not departure_open(departure, now):
         raise invalid(
-            _("This departure has already left."), f"items[{index}].departure_id", "past_date"
+            _("Bookings for this departure have closed."),
+            f"items[{index}].departure_id",
+            "past_date",
         )

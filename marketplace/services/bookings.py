@@ -29,7 +29,8 @@ from ..models import (
     ListingStatus,
     RoomType,
 )
-from . import audit, availability, booking_requests, pricing
+from ..models.states import Outcome, judge
+from . import audit, availability, booking_requests, locks, pricing, refunds, tickets
 from .booking_requests import Contact, GuestDetails, StayRequest, TourRequest
 from .cancellation import refund_percent
 from .errors import Conflict, NotFound, ServiceError
@@ -78,8 +79,7 @@ def place_booking(
 
 
 def _place_locked(items, contact, guests, tourist, locale, special_requests, idempotency, now):
-    today = business_today(now)
-    room_types, departures = load_targets(items, today)
+    room_types, departures = load_targets(items, now)
 
     begin_write()
     _lock(RoomType, sorted(room_types))
@@ -140,7 +140,7 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
     return booking, True
 
 
-def load_targets(items, today):
+def load_targets(items, now):
     """The room types and departures asked for, each checked for sale (also the form's preview).
 
     Raises NotFound naming the item's field, or ServiceError for capacity, nights, a past date.
@@ -179,7 +179,7 @@ def load_targets(items, today):
                     "not_found",
                     f"items[{index}].departure_id",
                 )
-            booking_requests.check_departure_open(departure, index, today)
+            booking_requests.check_departure_open(departure, index, now)
     return room_types, departures
 
 
@@ -189,6 +189,12 @@ def _lock(model, ids: list[int]) -> None:
         db.session.execute(
             select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update()
         ).all()
+
+
+def lock_inventory(room_type_ids=(), departure_ids=()) -> None:
+    """Lock rooms and seats as placing a booking does (after begin_write); then count them."""
+    _lock(RoomType, sorted(room_type_ids))
+    _lock(Departure, sorted(departure_ids))
 
 
 def _check_capacity(items, room_types, departures, now) -> None:
@@ -278,6 +284,8 @@ def _make_item(request, room_types, departures, hold_until) -> BookingItem:
 
 
 # --- state changes ---------------------------------------------------------------------------
+# Every change below works on a booking locked by `locks.locked_booking` (see that module):
+# lock, re-read, decide through BOOKING_TRANSITIONS, write, commit.
 
 
 def _set_claims(booking: Booking, until: datetime) -> None:
@@ -294,46 +302,51 @@ def transition(
     actor=None,
     reason: str = "",
     now: datetime | None = None,
-) -> bool:
-    """Move `booking` to `to` within the caller's transaction; returns False for a repeat.
+) -> Outcome:
+    """Move a locked `booking` to `to` within the caller's transaction.
 
-    Moving to the state it is already in is a logged no-op. Raises Conflict `illegal_transition`.
+    Answers APPLIED, ALREADY (a logged no-op) or REFUSED (nothing written: the table forbids it).
+    Raises Conflict `sold_out` when confirming a lapsed hold whose inventory has gone.
     """
     now = now or utcnow()
     current = booking.status
-    if current == to:
+    outcome = judge(BOOKING_TRANSITIONS, current, to)
+    if outcome is Outcome.ALREADY:
         audit.record(booking, "repeat_ignored", actor=actor, from_state=current, to_state=to)
-        return False
-    if to not in BOOKING_TRANSITIONS[current]:
-        raise Conflict(
-            _(
-                "A booking that is %(state)s cannot become %(to)s.",
-                state=current.value,
-                to=to.value,
-            ),
-            "illegal_transition",
-        )
+    if outcome is not Outcome.APPLIED:
+        return outcome
     if to == BookingStatus.CONFIRMED:
         if current == BookingStatus.EXPIRED or not booking.is_holding(now):
             _reclaim(booking, now)
         _set_claims(booking, FOREVER)
         booking.confirmed_at = now
-        from . import tickets
-
         tickets.issue_for_booking(booking, now=now)
     elif to == BookingStatus.CANCELLED:
         _set_claims(booking, now)
         booking.cancelled_at = now
         booking.cancel_reason = reason
         booking.cancelled_by_id = getattr(actor, "id", None)
-        from . import tickets
-
         tickets.void_for_booking(booking)
     elif to == BookingStatus.EXPIRED:
         _set_claims(booking, min(booking.hold_expires_at or now, now))
+        tickets.void_for_booking(booking)
+    elif to == BookingStatus.NO_SHOW:
+        tickets.void_for_booking(booking)
     booking.status = to
     audit.record(booking, "status", actor=actor, from_state=current, to_state=to, note=reason)
-    return True
+    return outcome
+
+
+def refused(booking: Booking, to: BookingStatus) -> Conflict:
+    """The error a caller raises when a move it must make was REFUSED."""
+    return Conflict(
+        _(
+            "A booking that is %(state)s cannot become %(to)s.",
+            state=booking.status.value,
+            to=to.value,
+        ),
+        "illegal_transition",
+    )
 
 
 def _reclaim(booking: Booking, now: datetime) -> None:
@@ -354,16 +367,25 @@ def _reclaim(booking: Booking, now: datetime) -> None:
     _check_capacity(requests, room_types, departures, now)
 
 
-def confirm(booking: Booking, *, actor=None, now: datetime | None = None) -> bool:
-    """Confirm (paid, or accepted for pay at arrival) and commit; a repeat is a logged no-op.
+def confirm(booking: Booking, *, actor=None, now: datetime | None = None) -> Outcome:
+    """Confirm (accepted for pay at arrival, or by staff) and commit; a repeat answers ALREADY.
 
     Raises Conflict `sold_out` when a lapsed hold's inventory has gone, `illegal_transition`.
     """
-    changed = transition(booking, BookingStatus.CONFIRMED, actor=actor, now=now)
+    booking = locks.lock(booking)
+    try:
+        outcome = transition(booking, BookingStatus.CONFIRMED, actor=actor, now=now)
+    except ServiceError:
+        db.session.rollback()
+        raise
+    if outcome is Outcome.REFUSED:
+        error = refused(booking, BookingStatus.CONFIRMED)
+        db.session.rollback()
+        raise error
     db.session.commit()
-    if changed:
+    if outcome is Outcome.APPLIED:
         _after_commit(booking, "confirmed")
-    return changed
+    return outcome
 
 
 def refund_due(
@@ -385,6 +407,7 @@ def refund_due(
 
 
 def amount_paid(booking: Booking) -> int:
+    """VND received and kept: succeeded payments less what was decided back."""
     from ..models import PaymentStatus
 
     return sum(
@@ -409,40 +432,62 @@ def cancel(
     by_host: bool = False,
     now: datetime | None = None,
 ) -> int:
-    """Cancel, free the inventory at once, fix the refund due, commit; returns the refund amount.
+    """Cancel, free the inventory at once, decide the refund, commit; returns the refund amount.
 
-    Raises Conflict `not_cancellable` when the booking is past cancelling.
+    Open card checkout pages are closed first, so a cancelled booking cannot be paid; a payment
+    that still lands afterwards is refunded in full (see payments.settle).
+    Raises Conflict `not_cancellable` when the booking is past cancelling or already cancelled.
     """
+    from . import payments  # payments builds on this module's transitions
+
     now = now or utcnow()
-    if BookingStatus.CANCELLED not in BOOKING_TRANSITIONS[booking.status]:
-        raise Conflict(_("This booking can no longer be cancelled."), "not_cancellable")
+    booking_id = booking.id
+    closed = payments.close_checkout_pages(booking_id)
+    booking = locks.locked_booking(booking_id)
+    outcome = judge(BOOKING_TRANSITIONS, booking.status, BookingStatus.CANCELLED)
+    if outcome is not Outcome.APPLIED:
+        db.session.rollback()
+        message = (
+            _("This booking is already cancelled.")
+            if outcome is Outcome.ALREADY
+            else _("This booking can no longer be cancelled.")
+        )
+        raise Conflict(message, "not_cancellable")
+    payments.mark_checkout_pages_closed(booking, closed)
     booking.refund_amount = refund_if_cancelled(booking, by_host=by_host, now=now)
     transition(booking, BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
+    refunds.refund_amount(booking, booking.refund_amount, "cancellation", now=now, actor=actor)
     db.session.commit()
     _after_commit(booking, "cancelled")
-    from . import payments
-
-    payments.refund_cancelled_booking(booking, now=now)
+    refunds.send_card_refunds(booking_id, now=now)
     return booking.refund_amount
 
 
 def expire_holds(now: datetime | None = None) -> int:
-    """Mark lapsed holds as expired (their inventory is already free); returns how many."""
+    """Mark lapsed holds as expired (their inventory is already free); returns how many.
+
+    Each booking is its own unit of work: locked and re-read, so one paid a moment ago stays
+    confirmed.
+    """
+    from . import payments
+
     now = now or utcnow()
     lapsed = db.session.scalars(
-        select(Booking).where(
+        select(Booking.id).where(
             Booking.status == BookingStatus.PENDING_PAYMENT, Booking.hold_expires_at <= now
         )
     ).all()
-    for booking in lapsed:
-        transition(booking, BookingStatus.EXPIRED, now=now)
-    db.session.commit()
-    from . import payments
-
-    for booking in lapsed:
+    expired = []
+    for booking_id in lapsed:
+        booking = locks.locked_booking(booking_id)
+        still_lapsed = booking.hold_expires_at is not None and booking.hold_expires_at <= now
+        if still_lapsed and transition(booking, BookingStatus.EXPIRED, now=now) is Outcome.APPLIED:
+            expired.append(booking_id)
+        db.session.commit()
+    for booking_id in expired:
         # Stripe keeps a checkout page open 30 min at least: close it so it cannot be paid
-        payments.expire_checkout_sessions(booking, now=now)
-    return len(lapsed)
+        payments.expire_checkout_sessions(booking_id, now=now)
+    return len(expired)
 
 
 def get_by_reference(reference: str) -> Booking:

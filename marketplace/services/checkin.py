@@ -13,7 +13,6 @@ Offline scans arrive later through `sync_scans`; the earliest scan of a ticket w
 that another device had already admitted is reported as a conflict to the host (audit log).
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -30,16 +29,16 @@ from ..models import (
     BookingStatus,
     CheckIn,
     Listing,
-    PaymentMethod,
     Role,
     Scan,
     Ticket,
     TicketStatus,
     User,
 )
-from . import audit, bookings, ticket_tokens, tickets
+from . import audit, booking_access, bookings, money_rules, ticket_tokens, tickets
 from .errors import Conflict, Forbidden, NotFound, ServiceError
-from .references import normalize_reference
+from .locks import locked_booking
+from .references import is_reference, normalize_reference, scanner_rule
 
 OK = "ok"
 ALREADY = "already_checked_in"
@@ -51,9 +50,7 @@ WRONG_LISTING = "wrong_listing"
 FORBIDDEN = "forbidden"
 RESULTS = (OK, ALREADY, INVALID, UNPAID, CANCELED, WRONG_DATE, WRONG_LISTING, FORBIDDEN)
 
-SCANNER_ROLES = (Role.GUIDE, Role.HOST, Role.COOP, Role.ADMIN)
-#: a typed booking reference (manual entry) rather than a QR token, e.g. HL-7K3Q9X
-REFERENCE_PATTERN = re.compile(r"^[A-Z]{1,4}-[A-Z0-9]{4,10}$")
+SCANNER_ROLES = booking_access.SCANNER_ROLES
 MAX_SYNC_SCANS = 500
 
 
@@ -120,9 +117,7 @@ def result_message(code: str) -> str:
 
 def amount_due(booking: Booking) -> int:
     """VND still to collect at arrival (pay-at-arrival bookings), else 0."""
-    if booking.payment_method != PaymentMethod.PAY_AT_ARRIVAL.value:
-        return 0
-    return max(0, booking.total - bookings.amount_paid(booking))
+    return money_rules.due_at_arrival(booking)
 
 
 def collect_cash(reference: str, actor: User, amount, *, now: datetime | None = None) -> int:
@@ -142,7 +137,8 @@ def collect_cash(reference: str, actor: User, amount, *, now: datetime | None = 
 
 
 def may_scan(user: User | None) -> bool:
-    return user is not None and getattr(user, "role", None) in SCANNER_ROLES
+    """May use the scanner at all (`booking_access.can_scan`)."""
+    return booking_access.can_scan(user)
 
 
 def perform_checkin(
@@ -164,6 +160,11 @@ def perform_checkin(
     device_id = (device_id or "")[:64]
     begin_write()
     ticket = _find_ticket((secret or "").strip(), scanner, listing_id)
+    if isinstance(ticket, Ticket):
+        # lock, then judge what is committed now: a cancel a moment ago voids this ticket
+        ticket_id = ticket.id
+        locked_booking(ticket.item.booking_id)
+        ticket = db.session.get(Ticket, ticket_id)
     if isinstance(ticket, CheckinResult):
         outcome = ticket
     else:
@@ -179,7 +180,7 @@ def perform_checkin(
 
 def _find_ticket(text: str, scanner: User, listing_id: int | None):
     """The ticket a scan names, or an `invalid`/`unpaid` result."""
-    if len(text) <= 16 and REFERENCE_PATTERN.match(normalize_reference(text)):
+    if is_reference(text):
         return _find_by_reference(normalize_reference(text), scanner, listing_id)
     try:
         claims = ticket_tokens.verify_ticket(text, tickets.verifying_key())
@@ -200,7 +201,7 @@ def _find_by_reference(reference: str, scanner: User, listing_id: int | None):
         items = booking.items
     with_ticket = [i for i in items if i.ticket is not None]
     if not with_ticket:
-        if not any(scanner.is_staff_of(i.listing.community_id) for i in items):
+        if not any(booking_access.can_scan(scanner, i.listing.community_id) for i in items):
             return CheckinResult(FORBIDDEN)
         if booking.status == BookingStatus.CANCELLED:
             return CheckinResult(CANCELED)
@@ -217,7 +218,7 @@ def _booking_only(booking: Booking) -> dict:
 def _judge(ticket: Ticket, scanner: User, listing_id: int | None, scanned_at) -> CheckinResult:
     item: BookingItem = ticket.item
     booking = item.booking
-    if not scanner.is_staff_of(item.listing.community_id):
+    if not booking_access.can_scan(scanner, item.listing.community_id):
         return CheckinResult(FORBIDDEN)
     if listing_id is not None and item.listing_id != listing_id:
         return CheckinResult(WRONG_LISTING, ticket)
@@ -261,7 +262,7 @@ def _admit(ticket: Ticket, scanner: User, scanned_at, device_id: str, now) -> Ch
         return _already(ticket)
     db.session.expire(ticket, ["checkin"])
     booking = ticket.item.booking
-    if booking.status == BookingStatus.CONFIRMED:
+    if booking.status == BookingStatus.CONFIRMED:  # a second ticket of a booking checked in
         bookings.transition(booking, BookingStatus.CHECKED_IN, actor=scanner, now=now)
     return CheckinResult(OK, ticket, checked_in_at=scanned_at, checked_in_by=scanner.name)
 
@@ -368,7 +369,7 @@ def manifest(scanner: User, listing_id: int | None, day: date) -> dict:
         listing = db.session.get(Listing, listing_id)
         if listing is None:
             raise NotFound(_("No such listing."), "not_found", "listing_id")
-        if not scanner.is_staff_of(listing.community_id):
+        if not booking_access.can_scan(scanner, listing.community_id):
             raise Forbidden(result_message(FORBIDDEN), FORBIDDEN, "listing_id")
         listing_ids = [listing.id]
     else:
@@ -378,6 +379,8 @@ def manifest(scanner: User, listing_id: int | None, day: date) -> dict:
         "date": day.isoformat(),
         "listing_id": listing_id,
         "public_key": tickets.public_key(),
+        #: the booking reference format, so the scanner recognises a typed reference offline
+        "reference": scanner_rule(),
         "tickets": [_manifest_row(ticket) for ticket in rows],
     }
 
@@ -447,7 +450,8 @@ def printable_listings(user: User) -> list[Listing]:
 
 
 def may_print(user: User, listing: Listing) -> bool:
-    return listing.host_id == user.id or user.manages(listing.community_id)
+    """May print the guest list of `listing` (`booking_access.can_print`)."""
+    return booking_access.can_print(user, listing)
 
 
 __all__ = ["RESULTS", "CheckinResult", "ServiceError", "manifest", "perform_checkin", "sync_scans"]

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Community, Listing, ListingStatus, Role, User
 from . import accounts, audit
 from .errors import Forbidden, NotFound, ServiceError
+from .listing_review import move_listing
 
 STAFF_ROLES = (Role.HOST, Role.GUIDE)
 
@@ -69,8 +70,13 @@ def set_active(actor: User, user: User, active: bool, note: str = "") -> None:
                 Listing.host_id == user.id, Listing.status == ListingStatus.PUBLISHED
             )
         ):
-            listing.status = ListingStatus.SUSPENDED
-            audit.record(listing, "suspended", actor=actor, note=note or "host suspended")
+            move_listing(
+                listing,
+                ListingStatus.SUSPENDED,
+                actor=actor,
+                action="suspended",
+                note=note or "host suspended",
+            )
     audit.record(user, "activated" if active else "suspended", actor=actor, note=note)
     db.session.commit()
 

@@ -20,9 +20,11 @@ from ..models import (
     RoomType,
     User,
 )
+from ..models.states import Outcome
 from . import bookings
 from .booking_access import can_manage
 from .errors import Conflict, NotFound, ServiceError
+from .locks import lock
 from .statistics import VISIT_STATUSES, occupancy
 
 
@@ -100,10 +102,16 @@ def mark_no_show(booking: Booking, actor: User, now: datetime | None = None) -> 
     Raises Conflict too_early, illegal_transition.
     """
     now = now or utcnow()
+    booking = lock(booking)
     first_day = min(i.check_in for i in booking.items)
     if business_today(now) < first_day:
+        db.session.rollback()
         raise Conflict(_("The guests are not due yet."), "too_early")
-    bookings.transition(booking, BookingStatus.NO_SHOW, actor=actor, now=now)
+    outcome = bookings.transition(booking, BookingStatus.NO_SHOW, actor=actor, now=now)
+    if outcome is Outcome.REFUSED:
+        error = bookings.refused(booking, BookingStatus.NO_SHOW)
+        db.session.rollback()
+        raise error
     db.session.commit()
 
 

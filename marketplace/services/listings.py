@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from ..clock import BUSINESS_TZ, utcnow
+from ..clock import BUSINESS_TZ
 from ..extensions import db
 from ..models import (
     BlockedNight,
@@ -32,7 +32,10 @@ from ..models import (
     User,
 )
 from . import audit
-from .errors import Conflict, Forbidden, NotFound, ServiceError
+from .errors import NotFound, ServiceError
+
+# status changes live in listing_review (one transition table, one function); kept importable here
+from .listing_review import approve, move_listing, reject, submit, suspend  # noqa: F401
 
 TEXT_FIELDS = ("title", "summary", "description", "house_rules", "directions", "meeting_point")
 #: most nights one block or free request may cover
@@ -212,57 +215,6 @@ def update_listing(listing: Listing, actor: User, data: dict) -> Listing:
     audit.record(listing, "edited", actor=actor)
     db.session.commit()
     return listing
-
-
-def _review(listing: Listing, actor: User, to: ListingStatus, action: str, note: str = "") -> None:
-    previous = listing.status
-    listing.status = to
-    if note or action in ("approved", "rejected"):
-        listing.review_note = (note or "").strip()[:2000]
-    if to == ListingStatus.PUBLISHED and listing.published_at is None:
-        listing.published_at = utcnow()
-    audit.record(listing, action, actor=actor, from_state=previous, to_state=to, note=note)
-    db.session.commit()
-
-
-def submit(listing: Listing, actor: User) -> None:
-    """Ask the cooperative to review a draft. Raises Conflict not_submittable, incomplete."""
-    if listing.status != ListingStatus.DRAFT:
-        raise Conflict(_("Only a draft can be sent for approval."), "not_submittable")
-    if listing.kind == ListingKind.STAY and not listing.room_types:
-        raise ServiceError(_("Add at least one room type first."), "incomplete", "room_types")
-    _review(listing, actor, ListingStatus.PENDING, "submitted")
-
-
-def _check_reviewer(listing: Listing, actor: User) -> None:
-    if not actor.manages(listing.community_id):
-        raise Forbidden(_("You are not allowed to do this."), "forbidden")
-
-
-def approve(listing: Listing, actor: User, note: str = "") -> None:
-    """Publish a listing waiting for approval. Raises Forbidden, Conflict not_pending."""
-    _check_reviewer(listing, actor)
-    if listing.status not in (ListingStatus.PENDING, ListingStatus.SUSPENDED):
-        raise Conflict(_("This listing is not waiting for approval."), "not_pending")
-    _review(listing, actor, ListingStatus.PUBLISHED, "approved", note)
-
-
-def reject(listing: Listing, actor: User, note: str) -> None:
-    """Send it back to the host as a draft with a note. Raises Forbidden, note_required."""
-    _check_reviewer(listing, actor)
-    if not (note or "").strip():
-        raise ServiceError(_("Tell the host what to change."), "note_required", "note")
-    if listing.status != ListingStatus.PENDING:
-        raise Conflict(_("This listing is not waiting for approval."), "not_pending")
-    _review(listing, actor, ListingStatus.DRAFT, "rejected", note)
-
-
-def suspend(listing: Listing, actor: User, note: str = "") -> None:
-    """Take a listing off sale (its bookings stand). Raises Forbidden."""
-    _check_reviewer(listing, actor)
-    if listing.status == ListingStatus.SUSPENDED:
-        return
-    _review(listing, actor, ListingStatus.SUSPENDED, "suspended", note)
 
 
 def pending_review(user: User) -> list[Listing]:

@@ -19,11 +19,11 @@ from ..models import (
     PaymentMethod,
     PaymentStatus,
     ProcessedEvent,
-    Refund,
-    RefundStatus,
 )
+from ..models.states import Outcome
 from ..money import from_stripe_amount
-from . import audit, payments
+from . import audit, payments, refunds
+from .locks import locked_booking
 
 PROVIDER = "stripe"
 
@@ -66,37 +66,52 @@ def _seen(event_id: str) -> bool:
     )
 
 
-def _payment_for(session: dict, now: datetime) -> Payment | None:
-    """Our payment for a Checkout Session; made afresh when only the booking is known."""
-    payment = db.session.scalar(
-        select(Payment).where(
+def _booking_id_for(session: dict) -> int | None:
+    """The booking a Checkout Session pays for, by our payment or by its reference (no lock)."""
+    booking_id = db.session.scalar(
+        select(Payment.booking_id).where(
             Payment.method == PaymentMethod.STRIPE, Payment.provider_ref == session.get("id")
         )
     )
-    if payment is not None:
-        return payment
+    if booking_id is not None:
+        return booking_id
     reference = (session.get("metadata") or {}).get("booking_reference") or session.get(
         "client_reference_id"
     )
-    booking = db.session.scalar(select(Booking).where(Booking.reference == (reference or "")))
-    if booking is None or not session.get("id"):
+    return db.session.scalar(select(Booking.id).where(Booking.reference == (reference or "")))
+
+
+def _locked_payment_for(session: dict, now: datetime) -> Payment | None:
+    """Lock the session's booking, then its payment, made afresh when only the booking is known."""
+    booking_id = _booking_id_for(session)
+    if booking_id is None or not session.get("id"):
         return None
-    payment = Payment(
-        booking=booking,
-        method=PaymentMethod.STRIPE,
-        amount=booking.total,
-        provider_ref=session["id"],
-        created_at=now,
+    booking = locked_booking(booking_id)
+    payment = next(
+        (
+            p
+            for p in booking.payments
+            if p.method == PaymentMethod.STRIPE and p.provider_ref == session["id"]
+        ),
+        None,
     )
-    db.session.add(payment)
-    db.session.flush()
+    if payment is None:
+        payment = Payment(
+            booking=booking,
+            method=PaymentMethod.STRIPE,
+            amount=payments.due(booking) or booking.total,
+            provider_ref=session["id"],
+            created_at=now,
+        )
+        db.session.add(payment)
+        db.session.flush()
     return payment
 
 
 def _session_paid(session: dict, now: datetime) -> tuple[str, list[Callable]]:
     if session.get("payment_status") not in ("paid", "no_payment_required"):
         return "awaiting_payment", []  # an async method: async_payment_succeeded follows
-    payment = _payment_for(session, now)
+    payment = _locked_payment_for(session, now)
     if payment is None:
         return "unknown_booking", []
     if payment.status == PaymentStatus.SUCCEEDED:
@@ -118,15 +133,11 @@ def _session_paid(session: dict, now: datetime) -> tuple[str, list[Callable]]:
         payments.move(payment, PaymentStatus.FLAGGED, note=payment.flag_reason)
         return "flagged", []
     outcome = payments.receive(payment, from_stripe_amount(received), now=now)
-    after = [lambda: payments.after_settled(booking, outcome)]
-    if outcome in ("sold_out", "cancelled", "paid_twice"):
-        # after the commit: the refund call may bring a webhook back to us
-        after.insert(0, lambda: payments.refund_payment_in_full(payment, outcome, now=now))
-    return outcome, after
+    return outcome, [lambda: payments.after_settled(booking, outcome)]
 
 
 def _async_failed(session: dict, now: datetime):
-    payment = _payment_for(session, now)
+    payment = _locked_payment_for(session, now)
     if payment is None:
         return "unknown_booking", []
     payments.move(payment, PaymentStatus.FAILED, note="async payment failed")
@@ -134,7 +145,7 @@ def _async_failed(session: dict, now: datetime):
 
 
 def _session_expired(session: dict, now: datetime):
-    payment = _payment_for(session, now)
+    payment = _locked_payment_for(session, now)
     if payment is None:
         return "unknown_booking", []
     payments.move(payment, PaymentStatus.CANCELLED, note="checkout expired")
@@ -143,21 +154,37 @@ def _session_expired(session: dict, now: datetime):
 
 def _charge_refunded(charge: dict, now: datetime):
     """Refunds we asked for are marked done; one made elsewhere is logged for an admin."""
+    booking_id = db.session.scalar(
+        select(Payment.booking_id).where(
+            Payment.provider_payment_id == charge.get("payment_intent")
+        )
+    )
+    if booking_id is None:
+        return "unknown_payment", []
+    booking = locked_booking(booking_id)
+    ours = {r.id: r for p in booking.payments for r in p.refunds}
+    by_stripe_id = {r.provider_ref: r for r in ours.values() if r.provider_ref}
     updated = 0
     for data in (charge.get("refunds") or {}).get("data") or []:
-        refund = db.session.scalar(select(Refund).where(Refund.provider_ref == data.get("id")))
-        if refund is None and (data.get("metadata") or {}).get("booking_reference"):
-            continue  # ours, announced while our refund call is still being recorded
+        refund = by_stripe_id.get(data.get("id"))
         if refund is None:
-            payment = db.session.scalar(
-                select(Payment).where(Payment.provider_payment_id == charge.get("payment_intent"))
+            refund_id = str((data.get("metadata") or {}).get("refund_id") or "")
+            refund = ours.get(int(refund_id)) if refund_id.isdigit() else None
+        if refund is None:
+            payment = next(
+                (
+                    p
+                    for p in booking.payments
+                    if p.provider_payment_id == charge.get("payment_intent")
+                ),
+                None,
             )
             if payment is not None:
                 audit.record(payment, "unknown_refund", data={"refund": data.get("id")})
             continue
-        if data.get("status") == "succeeded" and refund.status != RefundStatus.SUCCEEDED:
-            refund.status = RefundStatus.SUCCEEDED
-            updated += 1
+        if data.get("status") == "succeeded":
+            if refunds.mark_succeeded_by_stripe(refund, data.get("id")) is Outcome.APPLIED:
+                updated += 1
     return f"refunds_updated:{updated}", []
 
 

@@ -11,7 +11,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..gateways import vietqr
 from ..models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
-from . import bookings, payments
+from . import money_rules, payments
 
 #: NAPAS bank identification numbers of the banks people here use most
 BANK_NAMES = {
@@ -31,7 +31,7 @@ BANK_NAMES = {
 def vietqr_details(booking: Booking, amount: int | None = None) -> dict:
     """The community's account and the VietQR text for `amount` (default: what is due)."""
     community = booking.community
-    amount = payments.due(booking) if amount is None else amount
+    amount = money_rules.due(booking) if amount is None else amount
     return {
         "payload": vietqr.build_payload(
             community.bank_bin, community.bank_account_number, amount, booking.reference
@@ -117,8 +117,8 @@ def panel_state(booking: Booking, *, now: datetime | None = None) -> dict:
         "payable": payable,
         "methods": payments.allowed_methods(booking) if payable else [],
         "chosen": booking.payment_method,
-        "due": payments.due(booking),
-        "paid": bookings.amount_paid(booking),
+        "due": money_rules.due(booking),
+        "paid": money_rules.paid(booking),
         "vietqr": None,
         "awaiting_host": bool(arrival_pending) and booking.status == BookingStatus.PENDING_PAYMENT,
         "cash_at_arrival": bool(arrival_pending) and booking.status in payments.PAID_STATES,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..clock import utcnow
 from ..database import begin_write
@@ -24,10 +25,9 @@ from ..models import (
     Payment,
     PaymentMethod,
     PaymentStatus,
-    Refund,
-    RefundStatus,
 )
-from . import audit, booking_queries, bookings, ledger, payment_status
+from ..models.states import Outcome, judge
+from . import audit, booking_queries, bookings, ledger, locks, payment_status, refunds
 from .booking_access import can_manage
 from .errors import Conflict, Forbidden, ServiceError
 
@@ -35,6 +35,8 @@ from .errors import Conflict, Forbidden, ServiceError
 PAY_AT_ARRIVAL_HOLD = timedelta(hours=24)
 #: an open checkout page is offered again rather than a new one made, while this young
 CHECKOUT_REUSE = timedelta(minutes=20)
+#: no single payment is larger than this (a typo, or 2^63 from a form)
+MAX_AMOUNT = 10_000_000_000
 PAID_STATES = frozenset(
     {BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.COMPLETED}
 )
@@ -55,20 +57,22 @@ class PaymentStart:
 # --- state of a payment ----------------------------------------------------------------------
 
 
-def move(payment: Payment, to: PaymentStatus, *, actor=None, note: str = "", strict=False) -> bool:
-    """Move `payment` to `to` in the caller's transaction; a repeat or an out-of-order move is a
-    logged no-op (returns False), unless `strict`, where an illegal move raises Conflict."""
+def move(payment: Payment, to: PaymentStatus, *, actor=None, note: str = "") -> Outcome:
+    """The one way a payment's status changes (the caller holds the booking's lock).
+
+    A repeat (ALREADY) or a move the table forbids (REFUSED: a late "expired" after "paid") is
+    logged and changes nothing; callers act on the answer.
+    """
     current = payment.status
-    if current == to or to not in PAYMENT_TRANSITIONS[current]:
-        if strict and current != to:
-            raise Conflict(_("This payment cannot change that way."), "illegal_transition")
+    outcome = judge(PAYMENT_TRANSITIONS, current, to)
+    if outcome is not Outcome.APPLIED:
         audit.record(
             payment, "transition_ignored", actor=actor, from_state=current, to_state=to, note=note
         )
-        return False
+        return outcome
     payment.status = to
     audit.record(payment, "status", actor=actor, from_state=current, to_state=to, note=note)
-    return True
+    return outcome
 
 
 def pending_payments(booking: Booking, method: PaymentMethod) -> list[Payment]:
@@ -110,6 +114,34 @@ def start_payment(
         method = PaymentMethod(method)
     except ValueError:
         raise ServiceError(_("Choose a way to pay."), "invalid_method", "method") from None
+    _check_payable(booking, method, now)
+    session = None
+    if method == PaymentMethod.STRIPE:
+        reused = _fresh_checkout(booking, now)
+        if reused is not None:
+            return reused
+        # Stripe is called before the lock is taken: no lock is held while it answers
+        session = _create_checkout(booking, now, success_url, cancel_url)
+    booking = locks.lock(booking)
+    try:
+        _check_payable(booking, method, now)
+    except ServiceError:
+        db.session.rollback()
+        if session is not None:
+            close_checkout_pages(booking.id)
+        raise
+    starter = {
+        PaymentMethod.STRIPE: _start_stripe,
+        PaymentMethod.VIETQR: _start_vietqr,
+        PaymentMethod.PAY_AT_ARRIVAL: _start_pay_at_arrival,
+    }[method]
+    result = starter(booking, now, session=session)
+    booking.payment_method = method.value
+    db.session.commit()
+    return result
+
+
+def _check_payable(booking: Booking, method: PaymentMethod, now: datetime) -> None:
     if booking.status != BookingStatus.PENDING_PAYMENT:
         raise Conflict(_("This booking is not waiting for payment."), "not_payable")
     if not booking.is_holding(now):
@@ -118,15 +150,6 @@ def start_payment(
         raise Conflict(
             _("This way of paying is not offered for this booking."), "method_not_allowed", "method"
         )
-    starter = {
-        PaymentMethod.STRIPE: _start_stripe,
-        PaymentMethod.VIETQR: _start_vietqr,
-        PaymentMethod.PAY_AT_ARRIVAL: _start_pay_at_arrival,
-    }[method]
-    result = starter(booking, now, success_url=success_url, cancel_url=cancel_url)
-    booking.payment_method = method.value
-    db.session.commit()
-    return result
 
 
 def _line_items(booking: Booking) -> list[tuple[str, int, int]]:
@@ -142,7 +165,8 @@ def _line_items(booking: Booking) -> list[tuple[str, int, int]]:
     return lines
 
 
-def _start_stripe(booking: Booking, now: datetime, *, success_url: str, cancel_url: str):
+def _fresh_checkout(booking: Booking, now: datetime) -> PaymentStart | None:
+    """An open checkout page young enough to offer again, for the amount still due."""
     pending = pending_payments(booking, PaymentMethod.STRIPE)
     fresh = [p for p in pending if p.checkout_url and p.created_at + CHECKOUT_REUSE > now]
     if fresh and fresh[-1].amount == due(booking):
@@ -150,7 +174,10 @@ def _start_stripe(booking: Booking, now: datetime, *, success_url: str, cancel_u
         return PaymentStart(
             "stripe", payment, payment.checkout_url, payment.provider_ref, amount=payment.amount
         )
-    amount = due(booking)
+    return None
+
+
+def _create_checkout(booking: Booking, now: datetime, success_url: str, cancel_url: str):
     attempt = len([p for p in booking.payments if p.method == PaymentMethod.STRIPE]) + 1
     # Stripe wants 30 min to 24 h; a hold that lapses first expires the session (expire_holds)
     expires_at = min(
@@ -158,7 +185,7 @@ def _start_stripe(booking: Booking, now: datetime, *, success_url: str, cancel_u
         now + timedelta(hours=23, minutes=55),
     )
     try:
-        session = stripe_gateway.create_checkout_session(
+        return stripe_gateway.create_checkout_session(
             reference=booking.reference,
             lines=_line_items(booking),
             customer_email=booking.contact_email,
@@ -174,21 +201,35 @@ def _start_stripe(booking: Booking, now: datetime, *, success_url: str, cancel_u
             _("Card payment is unavailable right now. Please try again in a minute."),
             "payment_unavailable",
         ) from None
-    payment = Payment(
-        booking=booking,
-        method=PaymentMethod.STRIPE,
-        amount=amount,
-        provider_ref=session.id,
-        checkout_url=session.url,
-        created_at=now,
+
+
+def _start_stripe(booking: Booking, now: datetime, *, session):
+    """Record the page made for this booking (locked); a twin request's page is reused."""
+    amount = due(booking)
+    payment = next(
+        (
+            p
+            for p in booking.payments
+            if p.method == PaymentMethod.STRIPE and p.provider_ref == session.id
+        ),
+        None,
     )
-    db.session.add(payment)
-    db.session.flush()
-    audit.record(payment, "checkout_created", to_state=payment.status, data={"amount": amount})
-    return PaymentStart("stripe", payment, session.url, session.id, amount=amount)
+    if payment is None:
+        payment = Payment(
+            booking=booking,
+            method=PaymentMethod.STRIPE,
+            amount=amount,
+            provider_ref=session.id,
+            checkout_url=session.url,
+            created_at=now,
+        )
+        db.session.add(payment)
+        db.session.flush()
+        audit.record(payment, "checkout_created", to_state=payment.status, data={"amount": amount})
+    return PaymentStart("stripe", payment, session.url, session.id, amount=payment.amount)
 
 
-def _start_vietqr(booking: Booking, now: datetime, **_urls):
+def _start_vietqr(booking: Booking, now: datetime, **_session):
     pending = pending_payments(booking, PaymentMethod.VIETQR)
     amount = due(booking)
     payment = pending[-1] if pending else None
@@ -205,7 +246,7 @@ def _start_vietqr(booking: Booking, now: datetime, **_urls):
     )
 
 
-def _start_pay_at_arrival(booking: Booking, now: datetime, **_urls):
+def _start_pay_at_arrival(booking: Booking, now: datetime, **_session):
     pending = pending_payments(booking, PaymentMethod.PAY_AT_ARRIVAL)
     payment = pending[-1] if pending else None
     if payment is None:
@@ -229,19 +270,17 @@ def _start_pay_at_arrival(booking: Booking, now: datetime, **_urls):
     return PaymentStart("pay_at_arrival", payment, amount=payment.amount, status="awaiting_host")
 
 
-# --- money arriving ---------------------------------------------------------------------------
+# --- money arriving (the caller holds the booking's lock) -------------------------------------
 
 
 def settle(booking: Booking, *, actor=None, now: datetime) -> str:
-    """After money arrived (caller's transaction): confirm the booking when it can be.
+    """After money arrived: confirm the booking when it can be.
 
-    Returns "confirmed", "already_confirmed", "sold_out" (a lapsed hold's units are gone),
-    or "cancelled"; the last two mean the money is due back.
+    Returns "confirmed", "already_confirmed", "sold_out" (a lapsed hold's units are gone) or
+    "cancelled" (cancelled, or past taking money); the last two mean the money is due back.
     """
     if booking.status in PAID_STATES:
         return "already_confirmed"
-    if booking.status == BookingStatus.CANCELLED:
-        return "cancelled"
     if booking.status not in (BookingStatus.PENDING_PAYMENT, BookingStatus.EXPIRED):
         return "cancelled"
     begin_write()  # SQLite: the savepoint below needs an open transaction
@@ -258,142 +297,98 @@ def settle(booking: Booking, *, actor=None, now: datetime) -> str:
     return "confirmed"
 
 
+#: settle outcomes whose money goes back in full, and the refund's reason
+GIVEN_BACK = {"sold_out": "sold_out", "cancelled": "cancelled", "paid_twice": "duplicate"}
+
+
 def receive(payment: Payment, amount: int, *, actor=None, now: datetime) -> str:
-    """Record `amount` VND received on `payment` (caller's transaction) and settle the booking."""
+    """Record `amount` VND received on `payment` and settle its booking (locked caller).
+
+    Returns the settle outcome, "paid_twice" when the booking was already paid in full (this
+    payment is a duplicate, refunded in full), or "already_succeeded" for a repeat, which
+    writes nothing. Money that cannot be kept is decided back here, in the same transaction.
+    """
+    booking = payment.booking
+    due_before = due(booking)
+    if move(payment, PaymentStatus.SUCCEEDED, actor=actor) is not Outcome.APPLIED:
+        return "already_succeeded"
     payment.amount = amount
     payment.succeeded_at = now
     payment.recorded_by_id = getattr(actor, "id", None)
-    move(payment, PaymentStatus.SUCCEEDED, actor=actor)
     db.session.flush()
     ledger.record_payment(payment, now=now)
-    outcome = settle(payment.booking, actor=actor, now=now)
-    if (
-        outcome == "already_confirmed"
-        and bookings.amount_paid(payment.booking) > payment.booking.total
-    ):
+    outcome = settle(booking, actor=actor, now=now)
+    if outcome == "already_confirmed" and due_before <= 0:
         outcome = "paid_twice"
+    if outcome in GIVEN_BACK:
+        if outcome == "paid_twice":
+            payment.flag_reason = "duplicate payment"
+            audit.record(payment, "duplicate", actor=actor, data={"amount": amount})
+        refunds.refund_in_full(payment, GIVEN_BACK[outcome], now=now, actor=actor)
+    elif amount > due_before:
+        # more than was due: the difference goes back
+        refunds._write(payment, amount - due_before, "overpaid", now, actor)
     return outcome
 
 
 def after_settled(booking: Booking, outcome: str) -> None:
-    """After the commit: mail the confirmation, or the refund of a payment that came too late."""
+    """After the commit: mail the outcome, and send any card refund it decided."""
     if outcome == "confirmed":
         bookings._after_commit(booking, "confirmed")
-    elif outcome == "sold_out":
+    elif outcome in ("sold_out", "cancelled", "paid_twice"):
         bookings._after_commit(booking, "refunded")
+    refunds.send_card_refunds(booking.id)
 
 
-# --- refunds ---------------------------------------------------------------------------------
+# --- checkout pages --------------------------------------------------------------------------
 
 
-def _refund_rows(
-    plan: list[tuple[Payment, int]], reason: str, key_prefix: str, now: datetime
-) -> list[Refund]:
-    """Refund each (payment, amount): Stripe ones through its API first, then write the rows.
+def close_checkout_pages(booking_id: int) -> set[int]:
+    """Expire the booking's open Stripe checkout pages (no lock held during the calls).
 
-    The API calls happen before any write, so no database lock is held while Stripe answers
-    (its refund webhook may come back to us during the call).
+    Returns the ids of the payments whose page is now closed; a page already paid is left to
+    its webhook. A Stripe outage closes nothing: a page paid later is refunded in full.
     """
-    results = {}
-    for payment, amount in plan:
-        if payment.method == PaymentMethod.STRIPE and payment.provider_payment_id:
-            try:
-                results[payment.id] = stripe_gateway.create_refund(
-                    payment_intent=payment.provider_payment_id,
-                    amount=amount,
-                    idempotency_key=f"{key_prefix}-{payment.id}-{amount}",
-                    reference=payment.booking.reference,
-                )
-            except stripe_gateway.GatewayError as exc:
-                results[payment.id] = exc
-    refunds = []
-    for payment, amount in plan:
-        refund = Refund(
-            payment_id=payment.id,
-            booking_id=payment.booking_id,
-            amount=amount,
-            reason=reason,
-            created_at=now,
+    db.session.commit()  # nothing may be locked while Stripe answers
+    pending = db.session.execute(
+        select(Payment.id, Payment.provider_ref).where(
+            Payment.booking_id == booking_id,
+            Payment.method == PaymentMethod.STRIPE,
+            Payment.status == PaymentStatus.PENDING,
+            Payment.provider_ref.is_not(None),
         )
-        result = results.get(payment.id)
-        if isinstance(result, stripe_gateway.GatewayError):
-            refund.status = RefundStatus.FAILED
-            refund.reason = f"{reason}: {result}"[:2000]
-        elif result is not None:
-            refund.provider_ref = result.id
-            refund.status = (
-                RefundStatus.SUCCEEDED if result.status == "succeeded" else RefundStatus.PENDING
-            )
-        # else: a bank transfer or cash, given back by hand: pending until someone does it
-        db.session.add(refund)
-        db.session.flush()
-        if refund.status != RefundStatus.FAILED:
-            payment.amount_refunded += amount
-            ledger.record_refund(refund, now=now)
-        audit.record(payment, "refund", to_state=refund.status, data={"amount": amount})
-        refunds.append(refund)
-    return refunds
-
-
-def refund_payment_in_full(payment: Payment, reason: str, *, now: datetime | None = None):
-    """Give all of a payment back (money that came too late or twice), commit."""
-    now = now or utcnow()
-    left = payment.amount - payment.amount_refunded
-    if left <= 0 or payment.status != PaymentStatus.SUCCEEDED:
-        return []
-    refunds = _refund_rows([(payment, left)], reason, "refund-full", now)
-    db.session.commit()
-    return refunds
-
-
-def refund_cancelled_booking(booking: Booking, *, now: datetime | None = None) -> list[Refund]:
-    """Pay back `booking.refund_amount` (fixed by the cancellation policy), commit.
-
-    Card payments are refunded through Stripe (partially when the policy says so); bank transfers
-    and cash get a pending refund for a person to send. Calling it again refunds nothing more.
-    """
-    now = now or utcnow()
-    already = sum(
-        r.amount
-        for p in booking.payments
-        for r in p.refunds
-        if r.reason == "cancellation" and r.status != RefundStatus.FAILED
-    )
-    remaining = booking.refund_amount - already
-    plan = []
-    paid = [p for p in booking.payments if p.status == PaymentStatus.SUCCEEDED]
-    # card first: it goes back by itself
-    for payment in sorted(paid, key=lambda p: p.method != PaymentMethod.STRIPE):
-        if remaining <= 0:
-            break
-        amount = min(remaining, payment.amount - payment.amount_refunded)
-        if amount > 0:
-            plan.append((payment, amount))
-            remaining -= amount
-    if not plan:
-        return []
-    refunds = _refund_rows(plan, "cancellation", f"cancel-{booking.reference}", now)
-    db.session.commit()
-    return refunds
-
-
-def expire_checkout_sessions(booking: Booking, *, now: datetime | None = None) -> int:
-    """Close the open Stripe checkout pages of a booking whose hold lapsed, commit; how many."""
-    closed = 0
-    for payment in pending_payments(booking, PaymentMethod.STRIPE):
-        if not payment.provider_ref:
-            continue
+    ).all()
+    closed = set()
+    for payment_id, session_id in pending:
         try:
-            status = stripe_gateway.expire_checkout_session(payment.provider_ref)
+            status = stripe_gateway.expire_checkout_session(session_id)
         except stripe_gateway.GatewayError as exc:
-            current_app.logger.warning("could not expire %s: %s", payment.provider_ref, exc)
+            current_app.logger.warning("could not expire %s: %s", session_id, exc)
             continue
         if status == "expired":
-            move(payment, PaymentStatus.CANCELLED, note="hold lapsed")
-            closed += 1
-        # "complete": the payment webhook settles it (a late payment)
-    db.session.commit()
+            closed.add(payment_id)
     return closed
+
+
+def mark_checkout_pages_closed(booking: Booking, closed: set[int], note: str = "") -> int:
+    """Record pages `close_checkout_pages` closed (locked caller); returns how many moved."""
+    moved = 0
+    for payment in booking.payments:
+        if payment.id in closed:
+            if move(payment, PaymentStatus.CANCELLED, note=note or "checkout closed"):
+                moved += 1
+    return moved
+
+
+def expire_checkout_sessions(booking_id: int, *, now: datetime | None = None) -> int:
+    """Close the open checkout pages of a booking whose hold lapsed, commit; how many."""
+    closed = close_checkout_pages(booking_id)
+    if not closed:
+        return 0
+    booking = locks.locked_booking(booking_id)
+    moved = mark_checkout_pages_closed(booking, closed, note="hold lapsed")
+    db.session.commit()
+    return moved
 
 
 # --- host and cooperative actions ------------------------------------------------------------
@@ -413,17 +408,25 @@ def _request_of(booking: Booking) -> Payment:
     return pending[-1]
 
 
-def accept_pay_at_arrival(booking: Booking, actor, *, now: datetime | None = None) -> bool:
+def accept_pay_at_arrival(booking: Booking, actor, *, now: datetime | None = None) -> Outcome:
     """The host takes the booking and the cash at arrival: confirm, commit.
 
     Raises Forbidden, Conflict `no_request`, `sold_out` (the hold lapsed and the units went).
     """
     now = now or utcnow()
-    _check_manager(booking, actor)
-    payment = _request_of(booking)
+    booking = locks.lock(booking)
+    try:
+        _check_manager(booking, actor)
+        payment = _request_of(booking)
+        outcome = bookings.transition(booking, BookingStatus.CONFIRMED, actor=actor, now=now)
+    except ServiceError:
+        db.session.rollback()
+        raise
     audit.record(payment, "accepted", actor=actor)
-    changed = bookings.confirm(booking, actor=actor, now=now)
-    return changed
+    db.session.commit()
+    if outcome is Outcome.APPLIED:
+        bookings._after_commit(booking, "confirmed")
+    return outcome
 
 
 def decline_pay_at_arrival(booking: Booking, actor, reason: str = "", *, now=None) -> None:
@@ -432,9 +435,15 @@ def decline_pay_at_arrival(booking: Booking, actor, reason: str = "", *, now=Non
     Raises Forbidden, Conflict `no_request`.
     """
     now = now or utcnow()
-    _check_manager(booking, actor)
-    payment = _request_of(booking)
+    booking = locks.lock(booking)
+    try:
+        _check_manager(booking, actor)
+        payment = _request_of(booking)
+    except ServiceError:
+        db.session.rollback()
+        raise
     move(payment, PaymentStatus.CANCELLED, actor=actor, note=reason)
+    db.session.flush()
     bookings.cancel(
         booking, actor=actor, reason=reason or _("Declined by the host"), by_host=True, now=now
     )
@@ -445,7 +454,7 @@ def _parse_amount(amount) -> int:
         value = int(str(amount).replace(".", "").replace(",", "").replace(" ", ""))
     except (TypeError, ValueError):
         raise ServiceError(_("Enter the amount in dong."), "invalid_amount", "amount") from None
-    if value <= 0:
+    if value <= 0 or value > MAX_AMOUNT:
         raise ServiceError(_("Enter the amount in dong."), "invalid_amount", "amount")
     return value
 
@@ -462,7 +471,7 @@ def _pending_or_new(booking: Booking, method: PaymentMethod, amount: int, now) -
 
 
 def record_bank_payment(booking: Booking, amount: int, *, transfer_id=None, actor=None, now):
-    """Money arrived by bank transfer (caller's transaction); returns the settle outcome."""
+    """Money arrived by bank transfer (locked caller's transaction); returns the settle outcome."""
     payment = _pending_or_new(booking, PaymentMethod.VIETQR, amount, now)
     payment.provider_ref = transfer_id or payment.provider_ref
     return payment, receive(payment, amount, actor=actor, now=now)
@@ -475,14 +484,18 @@ def mark_transfer_received(booking: Booking, actor, *, amount=None, now=None) ->
     Raises Forbidden, Conflict `already_paid`, ServiceError `invalid_amount`.
     """
     now = now or utcnow()
-    _check_manager(booking, actor)
-    amount = due(booking) if amount in (None, "") else _parse_amount(amount)
-    if due(booking) <= 0:
-        raise Conflict(_("This booking is already paid."), "already_paid")
-    begin_write()
-    payment, outcome = record_bank_payment(booking, amount, actor=actor, now=now)
-    if outcome in ("sold_out", "cancelled"):
-        _refund_rows([(payment, amount)], "paid_too_late", "manual", now)
+    parsed = None if amount in (None, "") else _parse_amount(amount)
+    booking = locks.lock(booking)
+    try:
+        _check_manager(booking, actor)
+        if due(booking) <= 0:
+            raise Conflict(_("This booking is already paid."), "already_paid")
+    except ServiceError:
+        db.session.rollback()
+        raise
+    _payment, outcome = record_bank_payment(
+        booking, due(booking) if parsed is None else parsed, actor=actor, now=now
+    )
     db.session.commit()
     after_settled(booking, outcome)
     return outcome
@@ -491,23 +504,31 @@ def mark_transfer_received(booking: Booking, actor, *, amount=None, now=None) ->
 def record_cash(booking: Booking, actor, amount, *, now: datetime | None = None) -> Payment:
     """Cash taken at arrival: record it (confirming a booking still pending), commit.
 
-    Raises Forbidden, ServiceError `invalid_amount` (field amount), Conflict `already_paid`.
+    Raises Forbidden, ServiceError `invalid_amount` (field amount), Conflict `already_paid`,
+    `not_payable`.
     """
     now = now or utcnow()
-    _check_manager(booking, actor)
     amount = _parse_amount(amount)
-    still_due = due(booking)
-    if still_due <= 0:
-        raise Conflict(_("This booking is already paid."), "already_paid")
-    if amount > still_due:
-        raise ServiceError(
-            _("That is more than the %(due)s still due.", due=f"{still_due:,}".replace(",", ".")),
-            "invalid_amount",
-            "amount",
-        )
-    if booking.status not in PAID_STATES | {BookingStatus.PENDING_PAYMENT}:
-        raise Conflict(_("This booking is not expecting payment."), "not_payable")
-    begin_write()
+    booking = locks.lock(booking)
+    try:
+        _check_manager(booking, actor)
+        still_due = due(booking)
+        if still_due <= 0:
+            raise Conflict(_("This booking is already paid."), "already_paid")
+        if amount > still_due:
+            raise ServiceError(
+                _(
+                    "That is more than the %(due)s still due.",
+                    due=f"{still_due:,}".replace(",", "."),
+                ),
+                "invalid_amount",
+                "amount",
+            )
+        if booking.status not in PAID_STATES | {BookingStatus.PENDING_PAYMENT}:
+            raise Conflict(_("This booking is not expecting payment."), "not_payable")
+    except ServiceError:
+        db.session.rollback()
+        raise
     payment = _pending_or_new(booking, PaymentMethod.PAY_AT_ARRIVAL, amount, now)
     outcome = receive(payment, amount, actor=actor, now=now)
     db.session.commit()

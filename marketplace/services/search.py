@@ -22,7 +22,6 @@ from ..extensions import db
 from ..models import (
     Community,
     Departure,
-    DepartureStatus,
     Listing,
     ListingKind,
     ListingStatus,
@@ -30,6 +29,7 @@ from ..models import (
 )
 from . import availability, pricing
 from .booking_requests import check_stay_dates, invalid, parse_date, parse_int
+from .booking_rules import departure_open_clause, rooms_needed
 
 MAX_GUESTS = 50
 PER_PAGE = 12
@@ -290,7 +290,7 @@ def _fits(query: SearchQuery, now: datetime):
             RoomType.min_nights <= query.nights,
         )
     else:
-        room_fits = (RoomType.units >= availability.rooms_needed(query.guests),)
+        room_fits = (RoomType.units >= rooms_needed(query.guests, RoomType.max_guests),)
     stays = select(RoomType.listing_id).where(*room_fits)
     tours = select(Departure.listing_id).where(
         *_departure_window(query, now), availability.departure_fits(query.guests, now)
@@ -301,7 +301,8 @@ def _fits(query: SearchQuery, now: datetime):
 
 
 def _departure_window(query: SearchQuery, now: datetime) -> tuple:
-    """Departures in the dates (both days included), else in the next days; none that left."""
+    """Departures in the dates (both days included), else in the next days; only those still
+    open for booking at `now` (`booking_rules.departure_open`, the booking's own rule)."""
     if query.dated:
         first, last = query.check_in, query.check_out
     else:
@@ -310,9 +311,9 @@ def _departure_window(query: SearchQuery, now: datetime) -> tuple:
     starts = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
     ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BUSINESS_TZ)
     return (
-        Departure.starts_at >= max(starts, now),
+        Departure.starts_at >= starts,
         Departure.starts_at < ends,
-        Departure.status == DepartureStatus.SCHEDULED,
+        *departure_open_clause(now),
     )
 
 
@@ -389,7 +390,7 @@ def _room_offers(listings, query: SearchQuery, now: datetime, _keep=False) -> li
     dated, nights, guests = query.dated, query.nights, query.guests
     offers = []
     for rt in room_types:
-        needed = -(-guests // rt.max_guests)
+        needed = rooms_needed(guests, rt.max_guests)
         available = free.get(rt.id) if dated else None
         if rt.units < needed:
             problem = "too_small"

@@ -33,6 +33,7 @@ from ..models import (
     Community,
     LedgerAccount,
     LedgerEntry,
+    LedgerKind,
     Listing,
     RoomType,
 )
@@ -190,7 +191,7 @@ def revenue_split(community_ids: list[int], booking_ids: set[int]) -> tuple[dict
         return split, "estimate"
     ledger = db.session.execute(
         select(LedgerEntry.account, func.sum(LedgerEntry.amount))
-        .where(LedgerEntry.booking_id.in_(booking_ids))
+        .where(LedgerEntry.booking_id.in_(booking_ids), LedgerEntry.kind == LedgerKind.SHARE)
         .group_by(LedgerEntry.account)
     ).all()
     if ledger:

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Booking, BookingItem, Ticket, TicketStatus
+from ..models.states import Outcome, judge
+from ..models.ticket import TICKET_TRANSITIONS
 from . import audit, ticket_tokens
 
 _KEY_CACHE = "marketplace.ticket_key"
@@ -87,19 +89,18 @@ def reissue_for_item(item: BookingItem, *, now: datetime | None = None) -> Ticke
     ticket = item.ticket
     if ticket is None:
         return issue_for_booking(item.booking, now=now)[0]
-    old_status = ticket.status
     ticket.valid_from, ticket.valid_until = validity(item)
     ticket.admits = item.guests
-    ticket.status = TicketStatus.VALID
     if now is not None:
         ticket.issued_at = now
     ticket.secret = sign(ticket)
-    audit.record(
+    # valid again (applied) or still valid (already): either way the new dates and secret stand
+    move_ticket(
         ticket,
-        "reissued",
-        from_state=old_status,
-        to_state=ticket.status,
+        TicketStatus.VALID,
+        action="reissued",
         data={"booking": item.booking.reference, "valid_from": ticket.valid_from.isoformat()},
+        always_audit=True,
     )
     return ticket
 
@@ -114,13 +115,34 @@ def sign(ticket: Ticket) -> str:
     return ticket_tokens.sign_ticket(claims, signing_key())
 
 
-def void_for_booking(booking: Booking) -> None:
-    """Void the booking's tickets (in the caller's transaction)."""
-    for item in booking.items:
-        ticket = item.ticket
-        if ticket is not None and ticket.status != TicketStatus.VOID:
-            ticket.status = TicketStatus.VOID
-            audit.record(ticket, "voided", from_state=TicketStatus.VALID, to_state=ticket.status)
+def move_ticket(
+    ticket: Ticket,
+    to: TicketStatus,
+    *,
+    actor=None,
+    action: str = "status",
+    data: dict | None = None,
+    always_audit: bool = False,
+) -> Outcome:
+    """The one way a ticket's status changes (caller's transaction), judged by
+    TICKET_TRANSITIONS: APPLIED moves it and writes an audit row; ALREADY and REFUSED change
+    nothing (an audit row only with `always_audit`, for a reissue that changed the secret)."""
+    current = ticket.status
+    outcome = judge(TICKET_TRANSITIONS, current, to)
+    if outcome == Outcome.APPLIED:
+        ticket.status = to
+    if outcome == Outcome.APPLIED or always_audit:
+        audit.record(ticket, action, actor=actor, from_state=current, to_state=to, data=data)
+    return outcome
+
+
+def void_for_booking(booking: Booking, *, actor=None) -> list[Ticket]:
+    """Void the booking's tickets (in the caller's transaction); returns those voided now."""
+    voided = []
+    for ticket in tickets_of(booking):
+        if move_ticket(ticket, TicketStatus.VOID, actor=actor, action="voided") == Outcome.APPLIED:
+            voided.append(ticket)
+    return voided
 
 
 def tickets_of(booking: Booking) -> list[Ticket]:

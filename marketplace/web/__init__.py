@@ -11,6 +11,7 @@ BLUEPRINT_MODULES = [
     "account",
     "booking",
     "trips",
+    "refunds",
     "tickets",
     "checkin",
     "payments",

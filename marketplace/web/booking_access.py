@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Booking
 from ..services.booking_access import can_view
+from ..services.references import normalize_reference
 
 SESSION_KEY = "guest_bookings"
 
@@ -41,14 +42,19 @@ def _key_matches(reference: str) -> bool:
         return False
 
 
+def holds_link(booking: Booking) -> bool:
+    """The visitor holds the booking's link: this browser made it, or `?key=` is its key."""
+    return booking.reference in session.get(SESSION_KEY, []) or _key_matches(booking.reference)
+
+
 def viewable_booking(reference: str) -> Booking:
     """The booking, or 404 when it does not exist or is not the visitor's (no hint which)."""
     booking = db.session.scalar(
-        select(Booking).where(Booking.reference == (reference or "").upper())
+        select(Booking).where(Booking.reference == normalize_reference(reference))
     )
     if booking is None:
         abort(404)
-    if reference.upper() in session.get(SESSION_KEY, []) or _key_matches(booking.reference):
+    if holds_link(booking):
         remember_guest_booking(booking)
         return booking
     if can_view(current_user, booking):

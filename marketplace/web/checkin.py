@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from ..clock import business_today
 from ..http import error_body
-from ..models import Role
 from ..services import checkin
+from ..services.booking_access import SCANNER_ROLES
 from ..services.checkin import result_message
 from ..services.errors import ServiceError
 from .security import roles_required
@@ -27,12 +27,13 @@ OFFLINE_ASSETS = [
     "vendor/noble-ed25519/index.js",
     "js/ticket-verify.js",
     "js/checkin-store.js",
+    "js/reference.js",
     "js/scanner.js",
 ]
 
 
 @bp.get("", strict_slashes=False)
-@roles_required(Role.GUIDE, Role.HOST, Role.COOP)
+@roles_required(*SCANNER_ROLES)
 def scanner():
     today = business_today()
     listings = checkin.scannable_listings(current_user, today)
@@ -71,7 +72,7 @@ def _messages() -> dict:
 
 
 @bp.post("/cash")
-@roles_required(Role.GUIDE, Role.HOST, Role.COOP)
+@roles_required(*SCANNER_ROLES)
 def cash():
     """The "Cash received" button of a green result: JSON {reference, amount} with the page's
     CSRF token in X-CSRFToken; answers {amount_due} or {error} with the service's status."""

@@ -5,13 +5,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..models import BOOKING_STATUS_TITLES, BOOKING_TRANSITIONS, Booking, BookingStatus
+from ..models import BOOKING_STATUS_TITLES, Booking
 from ..money import format_vnd
-from ..services import booking_queries, bookings, closures
-from ..services.booking_access import can_manage
+from ..services import booking_access, booking_queries, closures, money_rules
 from ..services.cancellation import describe
 from ..services.errors import ServiceError
-from .booking_access import booking_key, viewable_booking
+from .booking_access import booking_key, holds_link, viewable_booking
 
 bp = Blueprint("trips", __name__, url_prefix="/trips")
 
@@ -26,18 +25,14 @@ def index():
 
 def is_traveller(booking: Booking) -> bool:
     """The owner or a guest with the link; hosts and the cooperative use their own pages."""
-    if current_user.is_authenticated and booking.tourist_id == current_user.id:
-        return True
-    return not (current_user.is_authenticated and can_manage(current_user, booking))
+    return booking_access.is_traveller(current_user, booking, holds_link=holds_link(booking))
 
 
 def may_cancel(booking: Booking) -> bool:
-    """The traveller may cancel, unless a closure left them a choice (a full refund is in it)."""
-    if BookingStatus.CANCELLED not in BOOKING_TRANSITIONS[booking.status]:
-        return False
-    if closures.open_offer(booking) is not None:
-        return False
-    return is_traveller(booking)
+    """This page cancels for the traveller only (`booking_access.can_cancel`, as the API)."""
+    return booking_access.can_cancel(
+        current_user, booking, holds_link=holds_link(booking), side=booking_access.Side.TRAVELLER
+    )
 
 
 @bp.get("/<reference>")
@@ -52,8 +47,8 @@ def _detail(booking: Booking, status: int = 200):
         booking=booking,
         titles=BOOKING_STATUS_TITLES,
         may_cancel=may_cancel(booking),
-        refund=bookings.refund_if_cancelled(booking) if may_cancel(booking) else 0,
-        paid=bookings.amount_paid(booking),
+        refund=money_rules.refundable(booking) if may_cancel(booking) else 0,
+        paid=money_rules.paid(booking),
         policies={
             item.listing_id: describe(item.listing.cancellation_policy) for item in booking.items
         },
@@ -74,7 +69,8 @@ def _only_the_traveller(booking):
 
 @bp.post("/<reference>/move")
 def move(reference: str):
-    """Take one of the departures offered after a closure (CSRF-checked); 409 when it filled up."""
+    """Take one of the departures offered after a closure (CSRF-checked); the same choice again
+    redirects as the first did; 409 when it filled up or the offer was answered otherwise."""
     booking = viewable_booking(reference)
     if not is_traveller(booking):
         return _only_the_traveller(booking)
@@ -92,17 +88,18 @@ def move(reference: str):
 
 @bp.post("/<reference>/refund-instead")
 def refund_instead(reference: str):
-    """Refuse the other departures: cancel with a full refund (CSRF-checked)."""
+    """Refuse the other departures: cancel with a full refund (CSRF-checked); a repeat redirects
+    as the first did; 409 when the traveller moved meanwhile or the offer lapsed."""
     booking = viewable_booking(reference)
     if not is_traveller(booking):
         return _only_the_traveller(booking)
     actor = current_user if current_user.is_authenticated else None
     try:
-        refund = closures.refuse_move(booking, actor=actor)
+        answer = closures.refuse_move(booking, actor=actor)
     except ServiceError as exc:
         flash(exc.message, "error")
         return _detail(booking, exc.status)
-    _flash_cancelled(refund)
+    _flash_cancelled(answer.refund)
     return redirect(url_for("trips.detail", reference=booking.reference))
 
 
@@ -123,10 +120,15 @@ def cancel(reference: str):
         flash(_("This booking can no longer be cancelled."), "error")
         return redirect(url_for("trips.detail", reference=booking.reference))
     if request.method == "POST":
-        actor = current_user if current_user.is_authenticated else None
         reason = (request.form.get("reason") or "").strip()[:2000]
         try:
-            refund = bookings.cancel(booking, actor=actor, reason=reason)
+            refund = booking_access.cancel_as(
+                current_user,
+                booking,
+                reason,
+                holds_link=holds_link(booking),
+                side=booking_access.Side.TRAVELLER,
+            )
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
@@ -135,8 +137,8 @@ def cancel(reference: str):
     return render_template(
         "trips/cancel.html",
         booking=booking,
-        refund=bookings.refund_if_cancelled(booking),
-        paid=bookings.amount_paid(booking),
+        refund=money_rules.refundable(booking),
+        paid=money_rules.paid(booking),
         policies={
             item.listing_id: describe(item.listing.cancellation_policy) for item in booking.items
         },

@@ -3,6 +3,7 @@
 // scans in IndexedDB until the network returns.
 import { verifyTicket } from "./ticket-verify.js";
 import { manifests, queue } from "./checkin-store.js";
+import { readReference } from "./reference.js";
 
 const root = document.getElementById("scanner");
 const T = JSON.parse(document.getElementById("scanner-messages").textContent);
@@ -10,7 +11,6 @@ const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const locale = root.dataset.locale;
 const $ = (id) => document.getElementById(id);
 const TZ = "Asia/Ho_Chi_Minh";
-const REFERENCE_RE = /^[A-Za-z]{1,4}-?[A-Za-z0-9]{4,10}$/;
 
 const state = {
   listingId: null,
@@ -182,8 +182,9 @@ async function checkOffline(text) {
   }
   let row;
   let claims = null;
-  if (REFERENCE_RE.test(text.trim()) && text.trim().length <= 16) {
-    const wanted = text.trim().toUpperCase().replace(/^([A-Z]{2})-?/, "$1-");
+  // the format comes with the manifest (an older kept manifest has none: a QR code only)
+  const wanted = readReference(text, manifest.reference);
+  if (wanted) {
     const rows = manifest.tickets.filter((t) => t.booking_reference === wanted);
     row = rows.find((t) => !t.checked_in_at) || rows[0];
     if (!row) return showResult({ result: "invalid", offline: true });

@@ -48,7 +48,11 @@ def test_statement_import_matches_and_lists_the_lines_left_over():
     assert exact.payments[-1].status == PaymentStatus.SUCCEEDED
     assert short.status == BookingStatus.PENDING_PAYMENT
     queued = {t.transfer_id for t in bank_transfers.queue()}
-    assert queued == {"FT002", "FT003", "FT004", "FT005"}
+    # money for a cancelled booking is taken and given back: it waits in the refund queue
+    assert queued == {"FT002", "FT003", "FT004"}
+    assert [(r.amount, r.status.value) for r in cancelled.payments[-1].refunds] == [
+        (cancelled.total, "pending")
+    ]
 
     # the same statement again: nothing changes, every line reported as already seen
     again = bank_transfers.import_statement(text)

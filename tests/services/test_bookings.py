@@ -7,6 +7,7 @@ import pytest
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BlockedNight, BookingStatus, ListingKind
+from marketplace.models.states import Outcome
 from marketplace.services import availability, bookings
 from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
 from marketplace.services.errors import ServiceError
@@ -103,11 +104,10 @@ def test_reference_is_short_and_unambiguous():
 def test_illegal_transition_is_refused_and_repeat_is_a_no_op():
     room = make_listing(units=2).room_types[0]
     booking, _ = bookings.place_booking([stay(room)], CONTACT)
-    with pytest.raises(ServiceError) as excinfo:
-        bookings.transition(booking, BookingStatus.CHECKED_IN)
-    assert excinfo.value.code == "illegal_transition"
-    assert bookings.confirm(booking) is True
-    assert bookings.confirm(booking) is False
+    assert bookings.transition(booking, BookingStatus.CHECKED_IN) is Outcome.REFUSED
+    assert booking.status == BookingStatus.PENDING_PAYMENT
+    assert bookings.confirm(booking) is Outcome.APPLIED
+    assert bookings.confirm(booking) is Outcome.ALREADY
     assert booking.status == BookingStatus.CONFIRMED
 
 
@@ -130,7 +130,7 @@ def test_late_payment_confirms_when_units_are_still_free_and_refuses_when_gone()
     later = now + timedelta(hours=1)
     bookings.expire_holds(now=later)
     assert late.status == BookingStatus.EXPIRED
-    assert bookings.confirm(late, now=later) is True
+    assert bookings.confirm(late, now=later) is Outcome.APPLIED
 
     other_room = make_listing(units=1).room_types[0]
     lapsed, _ = bookings.place_booking([stay(other_room)], CONTACT, now=now)

@@ -1,11 +1,13 @@
 """The ledger: each payment and refund splits exactly; monthly statements add up."""
 
-from datetime import UTC, datetime, timedelta
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from marketplace.clock import BUSINESS_TZ
 from marketplace.extensions import db
-from marketplace.models import LedgerAccount, LedgerEntry, Payout, Role
+from marketplace.models import LedgerAccount, LedgerEntry, LedgerKind, Payout, Refund, Role
 from marketplace.services import bookings, ledger, payments
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
@@ -66,15 +68,19 @@ def test_a_month_of_mixed_payments_and_refunds_sums_to_paid_minus_refunded():
     assert refunded > 0
     totals = ledger.totals_by_account(2026, 3)
     assert sum(totals.values()) == paid - refunded
-    hosts_total = sum(ledger.host_statement(h.id, 2026, 3).total for h in hosts)
+    statements = [ledger.host_statement(h.id, 2026, 3) for h in hosts]
+    hosts_total = sum(s.total for s in statements)
+    cash_held = sum(s.cash_collected for s in statements)
+    assert cash_held == ledger.cash_held_by_hosts(2026, 3) > 0
     fund = ledger.community_fund_statement(community.id, 2026, 3)
-    assert hosts_total == totals[LedgerAccount.HOST]
+    # hosts are owed their shares less the cash they hold
+    assert hosts_total + cash_held == totals[LedgerAccount.HOST]
     assert fund.total == totals[LedgerAccount.COMMUNITY_FUND]
-    assert hosts_total + fund.total + totals[LedgerAccount.PLATFORM] == paid - refunded
-    # each payment's and each refund's entries sum to it exactly
+    assert hosts_total + cash_held + fund.total + totals[LedgerAccount.PLATFORM] == paid - refunded
+    # each payment's and each refund's shares sum to it exactly
     for payment_id, amount in db.session.execute(
         select(LedgerEntry.payment_id, func.sum(LedgerEntry.amount))
-        .where(LedgerEntry.refund_id.is_(None))
+        .where(LedgerEntry.refund_id.is_(None), LedgerEntry.kind == LedgerKind.SHARE)
         .group_by(LedgerEntry.payment_id)
     ):
         assert amount == db.session.get(payments.Payment, payment_id).amount
@@ -88,7 +94,7 @@ def test_a_payout_run_settles_host_shares_once():
     listing = make_listing(community=community)
     booking = make_held_booking(listing)
     payments.mark_transfer_received(booking, coop)
-    period_end = datetime.now(UTC) + timedelta(minutes=1)
+    period_end = datetime.now(UTC) + timedelta(days=30)  # after the stay
     first = ledger.run_payouts(period_end, actor=coop)
     assert len(first) == 1 and first[0].host_id == listing.host_id
     host_share = db.session.scalar(
@@ -97,3 +103,145 @@ def test_a_payout_run_settles_host_shares_once():
     assert first[0].amount == host_share
     assert ledger.run_payouts(period_end, actor=coop) == []
     assert db.session.scalar(select(func.count(Payout.id))) == 1
+
+
+# --- cash the host collected -----------------------------------------------------------------
+
+T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam on 2 March
+
+
+def _host_entries(host_id):
+    return db.session.scalars(
+        select(LedgerEntry).where(
+            LedgerEntry.account == LedgerAccount.HOST, LedgerEntry.host_id == host_id
+        )
+    ).all()
+
+
+def _paid_in_cash(listing, coop, *, now=T0, start_in_days=10, amount=None):
+    booking = make_held_booking(listing, start_in_days=start_in_days, now=now)
+    payments.start_payment(booking, "pay_at_arrival", now=now)
+    payments.accept_pay_at_arrival(booking, coop, now=now)
+    payments.record_cash(booking, coop, amount or booking.total, now=now)
+    return booking
+
+
+def test_cash_collected_by_the_host_shows_what_they_owe_the_fund_and_the_platform():
+    community = make_community(commission_rate_bp=1000, community_fund_rate_bp=500)
+    coop = make_user(Role.COOP, community=community)
+    listing = make_listing(community=community, nightly_price=500_000)
+    booking = _paid_in_cash(listing, coop)
+    entries = _host_entries(listing.host_id)
+    by_kind = {e.kind: e.amount for e in entries}
+    assert by_kind == {LedgerKind.SHARE: 850_000, LedgerKind.CASH_COLLECTED: -1_000_000}
+    assert ledger.unsettled_balance(listing.host_id) == -150_000
+    statement = ledger.host_statement(listing.host_id, 2026, 3)
+    assert (statement.received, statement.cash_collected, statement.total) == (
+        850_000,
+        1_000_000,
+        -150_000,
+    )
+    assert {line["kind"] for line in statement.lines} == {"payment", "cash_collected"}
+    # the shares of the platform and the fund still sum to the payment
+    assert sum(ledger.totals_by_account(2026, 3).values()) == booking.total
+    # after the stay, a payout run pays nothing: the host holds the money already
+    assert ledger.run_payouts(datetime(2026, 4, 1, tzinfo=UTC)) == []
+    assert ledger.unsettled_balance(listing.host_id) == -150_000
+
+
+def test_what_a_host_owes_from_cash_nets_against_their_transfer_shares():
+    community = make_community(commission_rate_bp=1000, community_fund_rate_bp=500)
+    coop = make_user(Role.COOP, community=community)
+    listing = make_listing(community=community, units=3, nightly_price=500_000)
+    _paid_in_cash(listing, coop)
+    by_bank = make_held_booking(listing, now=T0)
+    payments.mark_transfer_received(by_bank, coop, now=T0)
+    [payout] = ledger.run_payouts(datetime(2026, 4, 1, tzinfo=UTC))
+    assert payout.amount == 850_000 - 150_000
+    assert ledger.unsettled_balance(listing.host_id) == 0
+
+
+def test_a_cash_refund_is_given_back_by_the_host_and_reverses_what_they_collected():
+    community = make_community(commission_rate_bp=1000, community_fund_rate_bp=500)
+    coop = make_user(Role.COOP, community=community)
+    listing = make_listing(community=community, nightly_price=500_000)
+    booking = _paid_in_cash(listing, coop, start_in_days=40)
+    refund = bookings.cancel(booking, reason="plans changed", now=T0 + timedelta(hours=1))
+    assert refund == booking.total  # moderate policy, long before arrival: all of it
+    by_kind = defaultdict(int)
+    for entry in _host_entries(listing.host_id):
+        by_kind[entry.kind] += entry.amount
+    assert by_kind[LedgerKind.CASH_RETURNED] == 1_000_000
+    # the host gave it all back: nothing held, nothing owed, nothing earned
+    assert ledger.unsettled_balance(listing.host_id) == 0
+    assert sum(ledger.totals_by_account(2026, 3).values()) == 0
+    assert ledger.cash_held_by_hosts(2026, 3) == 0
+
+
+def test_a_refund_is_counted_once_and_again_only_after_it_was_reversed():
+    community = make_community()
+    coop = make_user(Role.COOP, community=community)
+    listing = make_listing(community=community)
+    booking = _paid_in_cash(listing, coop, start_in_days=40)
+    bookings.cancel(booking, reason="plans changed", now=T0)
+    [refund] = db.session.scalars(select(Refund)).all()
+    assert ledger.record_refund(refund, now=T0) == []  # already counted
+    assert ledger.record_payment(refund.payment, now=T0) == []
+    reversed_entries = ledger.reverse_refund(refund, now=T0)
+    assert sum(e.amount for e in reversed_entries if e.kind == LedgerKind.SHARE) == refund.amount
+    assert ledger.reverse_refund(refund, now=T0) == []
+    db.session.commit()
+    assert ledger.unsettled_balance(listing.host_id) < 0  # holds the cash again
+    assert ledger.record_refund(refund, now=T0)
+    db.session.commit()
+    assert ledger.unsettled_balance(listing.host_id) == 0
+
+
+# --- payouts wait until the stay is over -----------------------------------------------------
+
+
+def _business_midnight(day):
+    return datetime.combine(day, time(0), tzinfo=BUSINESS_TZ)
+
+
+def test_host_shares_are_paid_out_only_once_the_stay_is_over():
+    community = make_community(commission_rate_bp=1000, community_fund_rate_bp=500)
+    coop = make_user(Role.COOP, community=community)
+    listing = make_listing(community=community, nightly_price=500_000)
+    booking = make_held_booking(listing, start_in_days=10, nights=2, now=T0)
+    payments.mark_transfer_received(booking, coop, now=T0)
+    check_out = booking.items[0].check_out
+    assert ledger.run_payouts(_business_midnight(check_out)) == []  # the last night is not over
+    [payout] = ledger.run_payouts(_business_midnight(check_out + timedelta(days=1)))
+    assert payout.amount == 850_000
+
+
+def test_refunds_count_at_once_and_final_bookings_are_paid_whatever_the_date():
+    community = make_community(commission_rate_bp=1000, community_fund_rate_bp=500)
+    coop = make_user(Role.COOP, community=community)
+    listing = make_listing(community=community, units=3, nightly_price=500_000)
+    future = make_held_booking(listing, start_in_days=60, nights=2, now=T0)
+    payments.mark_transfer_received(future, coop, now=T0)
+    cancelled = make_held_booking(listing, start_in_days=60, nights=2, now=T0)
+    payments.mark_transfer_received(cancelled, coop, now=T0)
+    # moderate policy close to arrival keeps half: the host earns their share of the half kept
+    kept = cancelled.total - bookings.cancel(
+        cancelled, now=_business_midnight(cancelled.items[0].check_in - timedelta(days=2))
+    )
+    assert 0 < kept < cancelled.total
+    # a partial refund of the booking still to come (e.g. paid twice) counts at once
+    payment = future.payments[0]
+    extra = Refund(payment_id=payment.id, booking_id=future.id, amount=100_000, created_at=T0)
+    db.session.add(extra)
+    db.session.flush()
+    ledger.record_refund(extra, now=T0)
+    db.session.commit()
+    before_the_stays = _business_midnight(future.items[0].check_in)
+    [payout] = ledger.run_payouts(before_the_stays)
+    assert payout.amount == kept * 85 // 100 - 85_000
+    # the future stay's share waits for its stay
+    waiting = ledger.unsettled_balance(listing.host_id)
+    assert waiting == 850_000
+    later = _business_midnight(future.items[0].check_out + timedelta(days=1))
+    [second] = ledger.run_payouts(later)
+    assert second.amount == waiting

@@ -64,8 +64,12 @@ def test_a_cancelled_transfer_booking_gets_back_what_the_policy_gives(policy, da
     refunds = [r for p in booking.payments for r in p.refunds]
     assert sum(r.amount for r in refunds) == refund
     assert bookings.amount_paid(booking) == booking.total - refund
-    # calling it again gives nothing more
-    assert payments.refund_cancelled_booking(booking) == []
+    # cancelling again is refused and gives nothing more
+    with pytest.raises(ServiceError) as excinfo:
+        bookings.cancel(booking, reason="again")
+    assert excinfo.value.code == "not_cancellable"
+    db.session.expire_all()
+    assert sum(r.amount for p in booking.payments for r in p.refunds) == refund
 
 
 def test_starting_needs_a_live_hold_and_a_pending_booking():

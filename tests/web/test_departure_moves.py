@@ -13,6 +13,8 @@ from marketplace.models import (
     BookingStatus,
     Departure,
     ListingKind,
+    MoveOffer,
+    MoveOfferStatus,
     Payment,
     Refund,
     Role,
@@ -39,6 +41,10 @@ def _closed_tour(outbox=None, capacity: int = 6, locale: str = "en"):
     before = set(Path(outbox).glob("*.eml")) if outbox else set()
     result = closures.cancel_departure(cancelled, coop, "Flood on the Ba Be road")
     return booking, coop, cancelled, near, far, result, before
+
+
+def _offer_id(booking) -> int:
+    return db.session.query(MoveOffer.id).filter_by(booking_id=booking.id).scalar()
 
 
 def _guest_client(client, booking):
@@ -133,7 +139,18 @@ def test_refund_instead_cancels_with_everything_paid_given_back(client):
     assert booking.refund_amount == booking.total == 600_000
     assert booking.cancel_reason == "Flood on the Ba Be road"
     assert booking.items[0].ticket.status.value == "void"
-    assert client.post(f"/trips/{booking.reference}/refund-instead").status_code == 409
+    refunds = db.session.query(Refund).count()
+    # a double click: answered already, the same page again and no second refund
+    again = client.post(f"/trips/{booking.reference}/refund-instead")
+    assert again.status_code == 302
+    assert db.session.query(Refund).count() == refunds
+    assert db.session.get(MoveOffer, _offer_id(booking)).status == MoveOfferStatus.REFUSED
+    # moving after the refund is refused clearly, and takes no seat
+    response = client.post(f"/trips/{booking.reference}/move", data={"departure_id": _near.id})
+    assert response.status_code == 409
+    assert "You have already chosen a refund." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).items[0].departure_id == cancelled.id
 
 
 def test_no_answer_by_the_departure_day_is_a_full_refund():
@@ -166,3 +183,41 @@ def test_the_daily_command_refunds_what_is_due(runner):
     assert result.exit_code == 0 and "refunded 0 booking(s)" in result.output
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == BookingStatus.CONFIRMED
+
+
+def test_the_same_choice_twice_moves_once_and_another_choice_is_refused(client):
+    booking, _coop, cancelled, near, far, _result, _ = _closed_tour()
+    client.get(_guest_client(client, booking))
+    first = client.post(f"/trips/{booking.reference}/move", data={"departure_id": near.id})
+    db.session.expire_all()
+    secret = db.session.get(Booking, booking.id).items[0].ticket.secret
+    again = client.post(f"/trips/{booking.reference}/move", data={"departure_id": near.id})
+    assert (first.status_code, again.status_code) == (302, 302)
+    other = client.post(f"/trips/{booking.reference}/move", data={"departure_id": far.id})
+    assert other.status_code == 409
+    assert "You have already moved to another departure." in other.get_data(as_text=True)
+    refund = client.post(f"/trips/{booking.reference}/refund-instead")
+    assert refund.status_code == 409
+    db.session.expire_all()
+    booking = db.session.get(Booking, booking.id)
+    assert booking.status == BookingStatus.CONFIRMED and booking.items[0].departure_id == near.id
+    assert booking.items[0].ticket.secret == secret  # not re-issued by the repeat
+    assert db.session.query(AuditEntry).filter_by(action="moved", subject_id=booking.id).count() == 1
+    seats = availability.seats_left(
+        [db.session.get(Departure, near.id), db.session.get(Departure, far.id)]
+    )
+    assert seats == {near.id: 4, far.id: 6}
+    assert db.session.get(MoveOffer, _offer_id(booking)).status == MoveOfferStatus.ACCEPTED
+
+
+def test_a_departure_not_offered_is_a_404_and_a_lapsed_offer_a_409(client):
+    booking, _coop, cancelled, near, _far, _result, _ = _closed_tour()
+    client.get(_guest_client(client, booking))
+    response = client.post(f"/trips/{booking.reference}/move", data={"departure_id": cancelled.id})
+    assert response.status_code == 404
+    closures.refund_unanswered(now=cancelled.starts_at + timedelta(hours=1))
+    response = client.post(f"/trips/{booking.reference}/move", data={"departure_id": near.id})
+    assert response.status_code == 409
+    assert "This offer is no longer open." in response.get_data(as_text=True)
+    page = client.get(f"/trips/{booking.reference}").get_data(as_text=True)
+    assert "move-offer" not in page

@@ -22,9 +22,16 @@ def ledger_month():
     """Each of the user's communities: its fund statement for the month."""
     year, month = ledger.parse_month(request.args.get("month"))
     funds = [(c, ledger.community_fund_statement(c.id, year, month)) for c in _communities()]
-    totals = ledger.totals_by_account(year, month) if current_user.role == Role.ADMIN else None
+    is_admin = current_user.role == Role.ADMIN
+    totals = ledger.totals_by_account(year, month) if is_admin else None
+    cash_held = ledger.cash_held_by_hosts(year, month) if is_admin else 0
     return render_template(
-        "payments/ledger.html", funds=funds, totals=totals, year=year, month=month
+        "payments/ledger.html",
+        funds=funds,
+        totals=totals,
+        cash_held=cash_held,
+        year=year,
+        month=month,
     )
 
 

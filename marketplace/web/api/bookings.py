@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from ...clock import business_today
 from ...models import Booking, BookingStatus, Role
-from ...services import booking_queries, bookings, payment_status
-from ...services.booking_access import can_manage, can_view
+from ...services import booking_access, booking_queries, bookings, payment_status
+from ...services.booking_access import can_view
 from ...services.booking_requests import parse_contact, parse_guests, parse_items
 from . import ApiError, bp, json_body, token_required
 
@@ -141,17 +141,17 @@ def get_booking(reference: str):
 @bp.post("/bookings/<reference>/cancel")
 @token_required()
 def cancel_booking(reference: str):
-    """Cancel; 200 with the refund amount, 404 when not the caller's, 409 not_cancellable."""
+    """Cancel on the caller's side (`booking_access.cancel_as`): the traveller at the policy's
+    refund, the provider side in full with a reason. 200 with the refund amount, 404 when not the
+    caller's to see, 403 when theirs to see but not to cancel, 400 reason_required, 409
+    not_cancellable."""
     booking = _visible(reference)
     data = request.get_json(silent=True) or {}
     reason = data.get("reason") if isinstance(data, dict) else None
     if reason is not None and not isinstance(reason, str):
         raise ApiError(400, "invalid", _("The reason must be text."), "reason")
-    user = g.api_user
-    by_host = booking.tourist_id != user.id and can_manage(user, booking)
-    if booking.tourist_id != user.id and not by_host:
-        raise ApiError(403, "forbidden", _("Your role may not do this."))
-    refund = bookings.cancel(booking, actor=user, reason=(reason or "")[:2000], by_host=by_host)
+    # the same rule and the same function as the site's cancel pages (traveller or provider)
+    refund = booking_access.cancel_as(g.api_user, booking, reason or "")
     return jsonify(
         reference=booking.reference,
         status=booking.status.value,
@@ -323,6 +323,11 @@ OPENAPI_PATHS = {
                         }
                     ),
                 },
+                "400": {
+                    "description": "reason_required (a host, the cooperative or an admin)",
+                    "content": _json(_ERROR),
+                },
+                "403": {"description": "Yours to see, not to cancel", "content": _json(_ERROR)},
                 "404": {"description": "Unknown or not yours", "content": _json(_ERROR)},
                 "409": {"description": "not_cancellable", "content": _json(_ERROR)},
             },

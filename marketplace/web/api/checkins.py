@@ -218,6 +218,17 @@ OPENAPI_PATHS = {
                                     "date": {"type": "string", "format": "date"},
                                     "listing_id": {"type": ["integer", "null"]},
                                     "public_key": {"type": "string"},
+                                    "reference": {
+                                        "type": "object",
+                                        "description": "The booking reference format, for "
+                                        "reading a typed reference offline",
+                                        "properties": {
+                                            "pattern": {"type": "string"},
+                                            "prefix_length": {"type": "integer"},
+                                            "length": {"type": "integer"},
+                                            "max_length": {"type": "integer"},
+                                        },
+                                    },
                                     "tickets": {"type": "array", "items": {"type": "object"}},
                                 },
                             }

@@ -92,9 +92,10 @@ def pending_payments():
 
 @bp.get("/statement")
 def statement():
-    """The host's month: their share of each payment, less their share of refunds."""
+    """The host's month: their share of each payment, less refunds and the cash they collected."""
     year, month = ledger.parse_month(request.args.get("month"))
     return render_template(
         "payments/host_statement.html",
         statement=ledger.host_statement(current_user.id, year, month),
+        balance=ledger.unsettled_balance(current_user.id),
     )

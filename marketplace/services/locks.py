@@ -1,0 +1,60 @@
+"""Lock, re-read, decide, write: the one shape of every change to an existing booking.
+
+A booking is the aggregate: its items, payments, refunds and tickets change only while its row is
+locked. A unit of work that changes any of them
+
+1. locks the booking row first (`locked_booking`): SELECT ... FOR UPDATE on PostgreSQL; on SQLite
+   BEGIN IMMEDIATE, the database's one write lock, since SQLite ignores FOR UPDATE;
+2. re-reads everything it decides on (the lock expires what the session had loaded before, so
+   a status or a payment read before the lock is never trusted);
+3. decides through the aggregate's transition table (`models.states.judge`);
+4. writes and commits, releasing the lock.
+
+Two requests that touch one booking therefore run one after the other, and the second decides on
+what the first wrote: a cancel and a payment webhook cannot both "win". Placing a booking locks
+inventory rows instead (see `bookings`); calling Stripe never happens while a lock is held (its
+webhook may come back to us during the call).
+
+`Booking.version` and `Payment.version` are a tripwire: an UPDATE that did not hold the lock and
+lost a race fails with StaleDataError instead of silently overwriting the winner.
+"""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..database import begin_write, is_sqlite
+from ..extensions import db
+from ..models import Booking, Payment
+from .errors import NotFound
+
+
+def locked_booking(booking_id: int) -> Booking:
+    """Lock booking `booking_id` for this transaction and return it freshly read.
+
+    Anything the session loaded before (the booking, its payments, items, refunds) is expired,
+    so what the caller reads from here on is what is committed now. Pending changes are flushed
+    first, so none is lost. Raises NotFound.
+    """
+    begin_write()
+    query = select(Booking).where(Booking.id == booking_id)
+    if not is_sqlite():
+        query = query.with_for_update(of=Booking)
+    locked_id = db.session.scalar(query.with_only_columns(Booking.id))
+    if locked_id is None:
+        raise NotFound(_("No booking with this reference."), "not_found")
+    db.session.expire_all()
+    return db.session.get(Booking, locked_id)
+
+
+def lock(booking: Booking) -> Booking:
+    """`locked_booking` for a booking already in hand (its id is all that is trusted)."""
+    return locked_booking(booking.id)
+
+
+def locked_payment(payment_id: int) -> Payment:
+    """Lock the booking a payment belongs to, and return the payment freshly read. Raises NotFound."""
+    booking_id = db.session.scalar(select(Payment.booking_id).where(Payment.id == payment_id))
+    if booking_id is None:
+        raise NotFound(_("No such payment."), "not_found")
+    locked_booking(booking_id)
+    return db.session.get(Payment, payment_id)
