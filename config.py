@@ -22,6 +22,8 @@ class Config:
     )
     # pre_ping survives a PostgreSQL restart without a 500 on the first request after it.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: seconds to wait for PostgreSQL to accept a connection before answering 503
+    DATABASE_CONNECT_TIMEOUT = _env_int("DATABASE_CONNECT_TIMEOUT", 5)
     SQLALCHEMY_RECORD_QUERIES = False
 
     BABEL_DEFAULT_LOCALE = "vi"
@@ -60,7 +62,6 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Mountain Homestays <no-reply@homestays.example>"
     )
     # write and send booking mail from a thread of the process, after the response
-    MAIL_IN_BACKGROUND = os.environ.get("MAIL_IN_BACKGROUND", "0") in ("1", "true", "True")
     # links in emails sent outside a request (CLI, jobs)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
@@ -105,7 +106,6 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
-    MAIL_IN_BACKGROUND = os.environ.get("MAIL_IN_BACKGROUND", "1") in ("1", "true", "True")
 
     @classmethod
     def validate(cls) -> None:

@@ -33,7 +33,13 @@ def create_app(config=None) -> Flask:
     )
 
     from . import http, i18n, models  # noqa: F401  (models register their tables)
+    from .database import configure_engine_events, engine_options
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        str(app.config.get("SQLALCHEMY_DATABASE_URI") or ""),
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS"),
+        app.config.get("DATABASE_CONNECT_TIMEOUT", 5),
+    )
     db.init_app(app)
     migrate.init_app(
         app,
@@ -46,8 +52,6 @@ def create_app(config=None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
-
-    from .database import configure_engine_events
 
     with app.app_context():
         configure_engine_events(db.engine)

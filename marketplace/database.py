@@ -6,6 +6,19 @@ from sqlalchemy.engine import Engine
 from .extensions import db
 
 
+def engine_options(url: str, options: dict | None = None, connect_timeout: int = 5) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS for `url`: `pool_pre_ping` everywhere, so connections dropped by a
+    database restart are replaced instead of failing a request; on PostgreSQL a connect timeout,
+    so an unreachable server answers 503 within seconds instead of holding a worker."""
+    merged = {"pool_pre_ping": True, **(options or {})}
+    if url.startswith("postgresql"):
+        merged["connect_args"] = {
+            "connect_timeout": connect_timeout,
+            **merged.get("connect_args", {}),
+        }
+    return merged
+
+
 def configure_engine_events(engine: Engine) -> None:
     """SQLite: WAL, a busy timeout and foreign keys, so concurrent writers wait instead of failing.
 

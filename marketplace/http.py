@@ -6,10 +6,12 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Flask, g, jsonify, render_template, request, session, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .clock import to_business_time
@@ -17,6 +19,29 @@ from .i18n import LANGUAGE_NAMES, localized
 from .money import format_vnd
 
 log = logging.getLogger("marketplace.request")
+
+#: seconds a client is asked to wait (Retry-After) while the database cannot be reached
+RETRY_AFTER_SECONDS = 30
+#: driver messages (PostgreSQL, SQLite) of a database that is down, restarting or too busy
+OUTAGE_HINTS = (
+    "could not connect",
+    "connection refused",
+    "connection failed",
+    "connection timed out",
+    "timeout expired",
+    "server closed the connection",
+    "terminating connection",
+    "the database system is",
+    "connection is closed",
+    "connection already closed",
+    "consuming input failed",
+    "could not receive data",
+    "could not send data",
+    "no connection to the server",
+    "ssl connection has been closed",
+    "database is locked",
+    "unable to open database",
+)
 
 
 def checkout_origin(api_base: str | None) -> str | None:
@@ -57,6 +82,48 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
     if field:
         error["field"] = field
     return {"error": error}
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """The database could not be reached or dropped the connection: worth retrying, not a bug."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return any(hint in text for hint in OUTAGE_HINTS)
+
+
+def _outage_locale(app: Flask) -> str:
+    """The page's language without the database (no account lookup while it is down)."""
+    languages = app.config["LANGUAGES"]
+    for asked in (request.args.get("lang"), session.get("lang")):
+        if asked in languages:
+            return asked
+    return request.accept_languages.best_match(languages) or app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _outage_response(app: Flask, exc: BaseException):
+    """503 with Retry-After: a JSON envelope for /api and /webhooks (senders retry), else a page."""
+    from .extensions import db
+
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, reason)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the connection is gone; the pool replaces it)
+        pass
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    with force_locale(_outage_locale(app)):
+        message = _("The service is briefly unavailable. Please try again in a minute.")
+        if wants_json():
+            return jsonify(error_body("unavailable", message)), 503, headers
+        # rendered without context processors: Flask-Login's would load the user from the database
+        template = app.jinja_env.get_template("errors/unavailable.html")
+        page = template.render(message=message, current_locale=get_locale(), request=request)
+    return page, 503, headers
 
 
 #: (endpoint, label, who sees it): a link shows once its endpoint exists and the user may use it
@@ -145,6 +212,13 @@ def init_app(app: Flask) -> None:
             return jsonify(error_body(code, message)), exc.code
         title = _("Page not found") if exc.code == 404 else _("Sorry")
         return render_template("errors/error.html", title=title, message=message), exc.code
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def _database_error(exc: Exception):
+        if is_database_outage(exc):
+            return _outage_response(app, exc)
+        return _unexpected(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

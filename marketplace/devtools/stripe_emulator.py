@@ -258,6 +258,50 @@ def create_session(state: EmulatorState, params: dict) -> dict:
     })  # fmt: skip
 
 
+LIST_FILTERS = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
+
+
+def _created_matches(created: int, wanted: Any) -> bool:
+    """Stripe's ``created`` filter: a timestamp, or ``created[gte]=...`` and its siblings."""
+    if wanted is None:
+        return True
+    if not isinstance(wanted, dict):
+        return created == _int(wanted, "created")
+    for op, value in wanted.items():
+        if op not in LIST_FILTERS:
+            raise StripeError(f"Invalid created filter: {op}", f"created[{op}]")
+        if not LIST_FILTERS[op](created, _int(value, f"created[{op}]")):
+            return False
+    return True
+
+
+@bp.get("/v1/checkout/sessions")
+@api_endpoint
+def list_sessions(state: EmulatorState, params: dict) -> dict:
+    """Newest first, ``limit`` (1-100, default 10) a page, ``starting_after`` the cursor."""
+    limit = _int(params.get("limit", 10), "limit", minimum=1)
+    if limit > 100:
+        raise StripeError("Invalid limit: must be at most 100", "limit")
+    status = params.get("status")
+    if status not in (None, "open", "complete", "expired"):
+        raise StripeError(f"Invalid status: {status}", "status")
+    sessions = [o for o in reversed(state.objects.values()) if o["object"] == "checkout.session"]
+    cursor = params.get("starting_after")  # objects are kept in the order they were made
+    if cursor:
+        state.get("checkout.session", cursor, "starting_after", 400)
+        sessions = sessions[[o["id"] for o in sessions].index(cursor) + 1 :]
+    found = [
+        obj
+        for obj in sessions
+        if status in (None, obj["status"])
+        and _created_matches(obj["created"], params.get("created"))
+    ]
+    return {
+        "object": "list", "data": found[:limit], "has_more": len(found) > limit,
+        "url": "/v1/checkout/sessions",
+    }  # fmt: skip
+
+
 @bp.post("/v1/checkout/sessions/<session_id>/expire")
 @api_endpoint
 def expire_session(state: EmulatorState, params: dict, session_id: str) -> dict:

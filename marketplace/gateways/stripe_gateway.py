@@ -6,6 +6,7 @@ an idempotency key, so a retry after a timeout never charges or refunds twice.
 """
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -116,6 +117,38 @@ def expire_checkout_session(session_id: str) -> str:
             return client.v1.checkout.sessions.retrieve(session_id).status
         except stripe.StripeError as exc:
             raise GatewayError(str(exc)) from exc
+    except stripe.StripeError as exc:
+        raise GatewayError(str(exc)) from exc
+
+
+def _plain(obj) -> dict:
+    """An SDK object as plain nested dicts and lists, the shape webhook events arrive in."""
+    return json.loads(str(obj))
+
+
+def retrieve_checkout_session(session_id: str) -> dict:
+    """The Checkout Session as Stripe knows it now (a plain dict). Raises GatewayError."""
+    try:
+        return _plain(_client().v1.checkout.sessions.retrieve(session_id))
+    except stripe.StripeError as exc:
+        raise GatewayError(str(exc)) from exc
+
+
+def list_recent_checkout_sessions(
+    since: datetime, status: str | None = "complete"
+) -> Iterator[dict]:
+    """Checkout Sessions created at or after `since`, newest first, every page (plain dicts).
+
+    `status` narrows to "complete" (the default: the ones that may be paid), "open" or
+    "expired"; None lists all. Raises GatewayError, also midway through the pages.
+    """
+    params = {"created": {"gte": int(since.timestamp())}, "limit": 100}
+    if status:
+        params["status"] = status
+    try:
+        page = _client().v1.checkout.sessions.list(params=params)
+        for session in page.auto_paging_iter():
+            yield _plain(session)
     except stripe.StripeError as exc:
         raise GatewayError(str(exc)) from exc
 

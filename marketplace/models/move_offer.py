@@ -33,6 +33,7 @@ MOVE_OFFER_TRANSITIONS: dict[MoveOfferStatus, frozenset[MoveOfferStatus]] = {
     MoveOfferStatus.LAPSED: frozenset(),
 }
 
+
 class MoveOffer(db.Model):
     """Other departures offered to a booking whose departure was cancelled; part of the booking's
     aggregate: written only while the booking row is locked (`services.locks`)."""
@@ -57,9 +58,7 @@ class MoveOffer(db.Model):
         str_enum(MoveOfferStatus, "move_offer_status"), default=MoveOfferStatus.OPEN
     )
     #: the departure taken, once ACCEPTED
-    moved_to_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departure.id", ondelete="SET NULL")
-    )
+    moved_to_id: Mapped[int | None] = mapped_column(ForeignKey("departure.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: who answered (the tourist, or None for a guest with the link or the daily job)

@@ -27,7 +27,7 @@ from ..models import (
     PaymentStatus,
     TransferOutcome,
 )
-from . import payments
+from . import outbox, payments
 from .errors import ServiceError
 from .locks import locked_booking
 from .references import ALPHABET, LENGTH
@@ -172,8 +172,7 @@ def record_transfer(
     except IntegrityError:
         db.session.rollback()
         return _existing(source, transfer_id), False
-    if settled:
-        payments.after_settled(booking, settled)
+    outbox.kick()
     return transfer, True
 
 

@@ -30,7 +30,7 @@ from ..models import (
     RoomType,
 )
 from ..models.states import Outcome, judge
-from . import audit, availability, booking_requests, locks, pricing, refunds, tickets
+from . import audit, availability, booking_requests, locks, outbox, pricing, refunds, tickets
 from .booking_requests import Contact, GuestDetails, StayRequest, TourRequest
 from .cancellation import refund_percent
 from .errors import Conflict, NotFound, ServiceError
@@ -128,6 +128,7 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
     audit.record(
         booking, "placed", actor=tourist, to_state=booking.status, data={"total": booking.total}
     )
+    announce(booking, "received")
     try:
         db.session.commit()
     except IntegrityError:
@@ -136,7 +137,7 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
         if idempotency and (existing := find_by_idempotency(*idempotency)):
             return existing, False
         raise
-    _after_commit(booking, "received")
+    outbox.kick()
     return booking, True
 
 
@@ -382,9 +383,10 @@ def confirm(booking: Booking, *, actor=None, now: datetime | None = None) -> Out
         error = refused(booking, BookingStatus.CONFIRMED)
         db.session.rollback()
         raise error
-    db.session.commit()
     if outcome is Outcome.APPLIED:
-        _after_commit(booking, "confirmed")
+        announce(booking, "confirmed")
+    db.session.commit()
+    outbox.kick()
     return outcome
 
 
@@ -442,7 +444,7 @@ def cancel(
 
     now = now or utcnow()
     booking_id = booking.id
-    closed = payments.close_checkout_pages(booking_id)
+    closed, unreachable = payments.close_checkout_pages(booking_id)
     booking = locks.locked_booking(booking_id)
     outcome = judge(BOOKING_TRANSITIONS, booking.status, BookingStatus.CANCELLED)
     if outcome is not Outcome.APPLIED:
@@ -457,9 +459,11 @@ def cancel(
     booking.refund_amount = refund_if_cancelled(booking, by_host=by_host, now=now)
     transition(booking, BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
     refunds.refund_amount(booking, booking.refund_amount, "cancellation", now=now, actor=actor)
+    if unreachable:
+        payments.retry_closing_checkout_pages(booking)
+    announce(booking, "cancelled")
     db.session.commit()
-    _after_commit(booking, "cancelled")
-    refunds.send_card_refunds(booking_id, now=now)
+    outbox.kick()
     return booking.refund_amount
 
 
@@ -477,17 +481,17 @@ def expire_holds(now: datetime | None = None) -> int:
             Booking.status == BookingStatus.PENDING_PAYMENT, Booking.hold_expires_at <= now
         )
     ).all()
-    expired = []
+    expired = 0
     for booking_id in lapsed:
         booking = locks.locked_booking(booking_id)
         still_lapsed = booking.hold_expires_at is not None and booking.hold_expires_at <= now
         if still_lapsed and transition(booking, BookingStatus.EXPIRED, now=now) is Outcome.APPLIED:
-            expired.append(booking_id)
+            expired += 1
+            # Stripe keeps a checkout page open 30 min at least: close it so it cannot be paid
+            payments.retry_closing_checkout_pages(booking)
         db.session.commit()
-    for booking_id in expired:
-        # Stripe keeps a checkout page open 30 min at least: close it so it cannot be paid
-        payments.expire_checkout_sessions(booking_id, now=now)
-    return len(expired)
+    outbox.kick()
+    return expired
 
 
 def get_by_reference(reference: str) -> Booking:
@@ -499,19 +503,27 @@ def get_by_reference(reference: str) -> Booking:
     return booking
 
 
-def _after_commit(booking: Booking, event: str) -> None:
-    """Tell the tourist and the hosts; a mail failure never undoes the booking."""
-    from . import notifications
+#: what a booking's people are told about; mail is rendered by marketplace.mailing
+EVENTS = ("received", "confirmed", "cancelled", "refunded", "move_offered")
+#: events that concern the tourist alone (a late payment given back: the host lost nothing; the
+#: choice between another departure and a refund after a closure)
+TOURIST_ONLY_EVENTS = frozenset({"refunded", "move_offered"})
 
-    try:
-        notifications.booking_event(booking, event)
-    except Exception:  # noqa: BLE001  (mail is best effort; the booking stands)
-        current_app.logger.exception("notification failed for %s", booking.reference)
+
+def announce(booking: Booking, event: str) -> None:
+    """Tell the tourist and the hosts, in the caller's transaction (delivered after its commit).
+
+    Raises ValueError for an unknown event.
+    """
+    if event not in EVENTS:
+        raise ValueError(f"unknown booking event {event!r}")
+    outbox.emit("mail.booking_event", {"booking_id": booking.id, "event": event})
 
 
 __all__ = [
     "ServiceError",
     "amount_paid",
+    "announce",
     "cancel",
     "confirm",
     "expire_holds",

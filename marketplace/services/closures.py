@@ -37,7 +37,7 @@ from ..models import (
     User,
 )
 from ..models.states import Outcome, judge
-from . import audit, bookings, departure_moves, listings, locks
+from . import audit, bookings, departure_moves, listings, locks, outbox
 from .departure_moves import (  # noqa: F401  (closures' public surface: pages, mail, jobs)
     accept_move,
     open_offer,
@@ -134,9 +134,10 @@ def _settle(booking_id, departure_ids, actor, reason, now, result: ClosureResult
             db.session.rollback()  # offered already
             return
         if departure_moves.offer_move(booking, item, actor, reason, now) is not None:
+            bookings.announce(booking, "move_offered")
             db.session.commit()
+            outbox.kick()
             result.offered.append(booking.reference)
-            bookings._after_commit(booking, "move_offered")
             return
     db.session.rollback()  # bookings.cancel locks and re-checks itself (no lock during Stripe)
     result.refunds += bookings.cancel(booking, actor=actor, reason=reason, by_host=True, now=now)

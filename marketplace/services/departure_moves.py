@@ -36,7 +36,7 @@ from ..models import (
     MoveOfferStatus,
 )
 from ..models.states import Outcome, judge
-from . import audit, availability, booking_rules, bookings, locks, tickets
+from . import audit, availability, booking_rules, bookings, locks, outbox, tickets
 from .errors import Conflict, NotFound, ServiceError
 
 #: how many other departures a tourist of a cancelled one is offered
@@ -141,6 +141,7 @@ def offer_move(booking: Booking, item: BookingItem, actor, reason: str, now: dat
     if not choices:
         return None
     tickets.void_for_booking(booking)  # that day's trip will not run; a move issues it anew
+    booking.updated_at = now
     offer = MoveOffer(
         booking_id=booking.id,
         departure_id=item.departure_id,
@@ -221,9 +222,7 @@ def _sold_out() -> Conflict:
     )
 
 
-def accept_move(
-    booking: Booking, departure_id, actor=None, now: datetime | None = None
-) -> Answer:
+def accept_move(booking: Booking, departure_id, actor=None, now: datetime | None = None) -> Answer:
     """Move the booking to one of the offered departures, at the price already paid; commits.
 
     Locks the booking, then the new departure's seats as placing a booking does. Choosing the
@@ -259,6 +258,7 @@ def accept_move(
         item.departure = departure
         item.check_in = day
         item.check_out = day
+        booking.updated_at = now  # the aggregate changed: its version moves on (services.locks)
         tickets.reissue_for_item(item, now=now)
         transition_offer(offer, MoveOfferStatus.ACCEPTED, actor=actor, now=now, moved_to=departure)
         audit.record(
@@ -267,11 +267,12 @@ def accept_move(
             actor=actor,
             data={"from_departure": old_id, "to_departure": departure.id},
         )
+        bookings.announce(booking, "confirmed")
         db.session.commit()
     except ServiceError:
         db.session.rollback()
         raise
-    bookings._after_commit(booking, "confirmed")
+    outbox.kick()
     return Answer(Outcome.APPLIED, departure=departure)
 
 
@@ -327,9 +328,7 @@ def refund_unanswered(now: datetime | None = None) -> list[str]:
         .where(
             or_(
                 and_(MoveOffer.status == MoveOfferStatus.OPEN, Departure.starts_at < tomorrow),
-                and_(
-                    MoveOffer.status.in_(REFUNDING), Booking.status == BookingStatus.CONFIRMED
-                ),
+                and_(MoveOffer.status.in_(REFUNDING), Booking.status == BookingStatus.CONFIRMED),
             )
         )
         .order_by(MoveOffer.id)

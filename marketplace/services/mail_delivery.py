@@ -49,7 +49,9 @@ def send_mail_once(message_id: int, part: str, message: EmailMessage) -> bool:
     db.session.rollback()
     stamp = created.strftime("%Y%m%dT%H%M%S%f") if created else "0"
     mail.send(message, current_app.config, name=f"{stamp}-outbox-{message_id}-{safe_part}")
-    db.session.add(SentMail(outbox_id=message_id, part=part, recipient=str(message["To"] or "")))
+    db.session.add(
+        SentMail(outbox_id=message_id, part=part, recipient=str(message["To"] or "")[:254])
+    )
     try:
         db.session.commit()
     except IntegrityError:  # another worker ran the same job at the same time and recorded it

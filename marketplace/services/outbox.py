@@ -46,7 +46,11 @@ MAX_BACKOFF = timedelta(hours=6)
 
 #: modules that register handlers, imported before the first delivery (a worker may not have
 #: imported the web views that import them); add yours here
-HANDLER_MODULES: list[str] = []
+HANDLER_MODULES: list[str] = [
+    "marketplace.mailing.booking_mail",
+    "marketplace.services.payments",
+    "marketplace.services.refunds",
+]
 
 _handlers: dict[str, Handler] = {}
 

@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..models.states import Outcome
 from ..money import from_stripe_amount
-from . import audit, payments, refunds
+from . import audit, outbox, payments, refunds
 from .locks import locked_booking
 
 PROVIDER = "stripe"
@@ -52,6 +52,23 @@ def handle_stripe_event(event: dict, *, now: datetime | None = None) -> str:
         return "duplicate"
     for action in after:
         action()
+    outbox.kick()
+    return result
+
+
+def apply_session(session: dict, *, now: datetime | None = None) -> str:
+    """A Checkout Session read from Stripe itself (the success page, reconciliation): the same
+    locked unit as its `checkout.session.completed` event, commit, then its after-commit actions.
+    Its webhook arriving later is a no-op ("already_succeeded")."""
+    try:
+        result, after = _session_paid(session, now or utcnow())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for action in after:
+        action()
+    outbox.kick()
     return result
 
 
@@ -133,7 +150,7 @@ def _session_paid(session: dict, now: datetime) -> tuple[str, list[Callable]]:
         payments.move(payment, PaymentStatus.FLAGGED, note=payment.flag_reason)
         return "flagged", []
     outcome = payments.receive(payment, from_stripe_amount(received), now=now)
-    return outcome, [lambda: payments.after_settled(booking, outcome)]
+    return outcome, []
 
 
 def _async_failed(session: dict, now: datetime):

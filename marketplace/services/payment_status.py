@@ -12,6 +12,7 @@ from ..extensions import db
 from ..gateways import vietqr
 from ..models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
 from . import money_rules, payments
+from .refunds import LATE_REASONS
 
 #: NAPAS bank identification numbers of the banks people here use most
 BANK_NAMES = {
@@ -103,9 +104,6 @@ def pending_for_hosts(community_ids: set[int] | None, host_id: int | None) -> li
     return found
 
 
-LATE_REFUND_REASONS = frozenset({"sold_out", "cancelled", "paid_twice", "paid_too_late"})
-
-
 def panel_state(booking: Booking, *, now: datetime | None = None) -> dict:
     """What the booking page shows about paying: the choices, or what is awaited, or done."""
     now = now or utcnow()
@@ -123,7 +121,7 @@ def panel_state(booking: Booking, *, now: datetime | None = None) -> dict:
         "awaiting_host": bool(arrival_pending) and booking.status == BookingStatus.PENDING_PAYMENT,
         "cash_at_arrival": bool(arrival_pending) and booking.status in payments.PAID_STATES,
         "flagged": any(p.status == PaymentStatus.FLAGGED for p in booking.payments),
-        "late_refund": any(r.reason in LATE_REFUND_REASONS for r in refunds),
+        "late_refund": any(r.reason in LATE_REASONS for r in refunds),
         "refunds": refunds,
     }
     if (

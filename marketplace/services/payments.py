@@ -27,7 +27,7 @@ from ..models import (
     PaymentStatus,
 )
 from ..models.states import Outcome, judge
-from . import audit, booking_queries, bookings, ledger, locks, payment_status, refunds
+from . import audit, booking_queries, bookings, ledger, locks, outbox, payment_status, refunds
 from .booking_access import can_manage
 from .errors import Conflict, Forbidden, ServiceError
 
@@ -320,7 +320,10 @@ def receive(payment: Payment, amount: int, *, actor=None, now: datetime) -> str:
     outcome = settle(booking, actor=actor, now=now)
     if outcome == "already_confirmed" and due_before <= 0:
         outcome = "paid_twice"
+    if outcome == "confirmed":
+        bookings.announce(booking, "confirmed")
     if outcome in GIVEN_BACK:
+        bookings.announce(booking, "refunded")
         if outcome == "paid_twice":
             payment.flag_reason = "duplicate payment"
             audit.record(payment, "duplicate", actor=actor, data={"amount": amount})
@@ -331,23 +334,15 @@ def receive(payment: Payment, amount: int, *, actor=None, now: datetime) -> str:
     return outcome
 
 
-def after_settled(booking: Booking, outcome: str) -> None:
-    """After the commit: mail the outcome, and send any card refund it decided."""
-    if outcome == "confirmed":
-        bookings._after_commit(booking, "confirmed")
-    elif outcome in ("sold_out", "cancelled", "paid_twice"):
-        bookings._after_commit(booking, "refunded")
-    refunds.send_card_refunds(booking.id)
-
-
 # --- checkout pages --------------------------------------------------------------------------
 
 
-def close_checkout_pages(booking_id: int) -> set[int]:
+def close_checkout_pages(booking_id: int) -> tuple[set[int], bool]:
     """Expire the booking's open Stripe checkout pages (no lock held during the calls).
 
-    Returns the ids of the payments whose page is now closed; a page already paid is left to
-    its webhook. A Stripe outage closes nothing: a page paid later is refunded in full.
+    Returns the ids of the payments whose page is now closed, and whether Stripe could not be
+    reached for some (then `retry_closing_checkout_pages` leaves it to the outbox). A page
+    already paid is left to its webhook; if paid later, the money is refunded in full.
     """
     db.session.commit()  # nothing may be locked while Stripe answers
     pending = db.session.execute(
@@ -358,16 +353,17 @@ def close_checkout_pages(booking_id: int) -> set[int]:
             Payment.provider_ref.is_not(None),
         )
     ).all()
-    closed = set()
+    closed, unreachable = set(), False
     for payment_id, session_id in pending:
         try:
             status = stripe_gateway.expire_checkout_session(session_id)
         except stripe_gateway.GatewayError as exc:
             current_app.logger.warning("could not expire %s: %s", session_id, exc)
+            unreachable = True
             continue
         if status == "expired":
             closed.add(payment_id)
-    return closed
+    return closed, unreachable
 
 
 def mark_checkout_pages_closed(booking: Booking, closed: set[int], note: str = "") -> int:
@@ -375,19 +371,27 @@ def mark_checkout_pages_closed(booking: Booking, closed: set[int], note: str = "
     moved = 0
     for payment in booking.payments:
         if payment.id in closed:
-            if move(payment, PaymentStatus.CANCELLED, note=note or "checkout closed"):
-                moved += 1
+            outcome = move(payment, PaymentStatus.CANCELLED, note=note or "checkout closed")
+            moved += outcome is Outcome.APPLIED
     return moved
 
 
-def expire_checkout_sessions(booking_id: int, *, now: datetime | None = None) -> int:
-    """Close the open checkout pages of a booking whose hold lapsed, commit; how many."""
-    closed = close_checkout_pages(booking_id)
-    if not closed:
-        return 0
+def retry_closing_checkout_pages(booking: Booking) -> None:
+    """Leave closing the booking's open checkout pages to the outbox (caller's transaction)."""
+    if pending_payments(booking, PaymentMethod.STRIPE):
+        outbox.emit("stripe.expire_checkout", {"booking_id": booking.id})
+
+
+@outbox.handles("stripe.expire_checkout")
+def expire_checkout_sessions(payload: dict, _message_id: int = 0) -> int:
+    """Close a booking's open checkout pages, commit; how many. Raises GatewayError (retried)."""
+    booking_id = payload["booking_id"]
+    closed, unreachable = close_checkout_pages(booking_id)
     booking = locks.locked_booking(booking_id)
     moved = mark_checkout_pages_closed(booking, closed, note="hold lapsed")
     db.session.commit()
+    if unreachable:
+        raise stripe_gateway.GatewayError("Stripe could not be reached to close a checkout page")
     return moved
 
 
@@ -423,9 +427,10 @@ def accept_pay_at_arrival(booking: Booking, actor, *, now: datetime | None = Non
         db.session.rollback()
         raise
     audit.record(payment, "accepted", actor=actor)
-    db.session.commit()
     if outcome is Outcome.APPLIED:
-        bookings._after_commit(booking, "confirmed")
+        bookings.announce(booking, "confirmed")
+    db.session.commit()
+    outbox.kick()
     return outcome
 
 
@@ -497,7 +502,7 @@ def mark_transfer_received(booking: Booking, actor, *, amount=None, now=None) ->
         booking, due(booking) if parsed is None else parsed, actor=actor, now=now
     )
     db.session.commit()
-    after_settled(booking, outcome)
+    outbox.kick()
     return outcome
 
 
@@ -530,7 +535,7 @@ def record_cash(booking: Booking, actor, amount, *, now: datetime | None = None)
         db.session.rollback()
         raise
     payment = _pending_or_new(booking, PaymentMethod.PAY_AT_ARRIVAL, amount, now)
-    outcome = receive(payment, amount, actor=actor, now=now)
+    receive(payment, amount, actor=actor, now=now)
     db.session.commit()
-    after_settled(booking, outcome)
+    outbox.kick()
     return payment

@@ -248,13 +248,14 @@ def record_refund_sent(
     """
     now = now or utcnow()
     reference = " ".join((bank_reference or "").split())
+    booking, refund = _locked_refund(refund_id, actor)  # NotFound first: nothing to learn
     if not 1 <= len(reference) <= 60:
+        db.session.rollback()
         raise ServiceError(
             _("Enter the bank's reference of the transfer (or the receipt number)."),
             "invalid_reference",
             "bank_reference",
         )
-    booking, refund = _locked_refund(refund_id, actor)
     account = refund_account(booking.id)
     usable = account is not None and account.rejected_at is None
     if (

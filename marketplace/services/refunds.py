@@ -3,10 +3,10 @@
 A refund is decided in the same locked unit of work as what makes it due (a cancel, money that
 came too late or twice): the Refund row, the payment's `amount_refunded` and the ledger's
 negative entries are written together, so at every commit money paid = money kept + money
-refunded. Card refunds are then sent to Stripe after the commit (`send_card_refunds`) with the
-refund's own id as the idempotency key, so sending again never refunds twice; a send that fails
-leaves the refund pending with its error, to be sent again. Bank-transfer and cash refunds wait
-in the refund queue for a person to pay them.
+refunded. A card refund also emits a `stripe.refund` outbox message in that transaction; the
+worker sends it (`send_card_refund`) with the refund's own id in the idempotency key, so sending
+again never refunds twice, and a send that fails is retried (its error kept on the refund).
+Bank-transfer and cash refunds wait in the refund queue for a person to pay them.
 """
 
 from datetime import datetime
@@ -14,7 +14,6 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from ..clock import utcnow
 from ..extensions import db
 from ..gateways import stripe_gateway
 from ..models import (
@@ -27,7 +26,7 @@ from ..models import (
     RefundStatus,
 )
 from ..models.states import Outcome, judge
-from . import audit, ledger
+from . import audit, ledger, outbox
 from .locks import locked_booking
 
 #: refund reasons for money the booking should never have kept
@@ -65,6 +64,8 @@ def _write(payment: Payment, amount: int, reason: str, now: datetime, actor=None
     db.session.flush()
     payment.amount_refunded += amount
     ledger.record_refund(refund, now=now)
+    if payment.method == PaymentMethod.STRIPE:
+        outbox.emit("stripe.refund", {"refund_id": refund.id}, key=f"refund:{refund.id}")
     audit.record(
         payment, "refund", actor=actor, to_state=refund.status, data={"amount": amount}, note=reason
     )
@@ -104,53 +105,36 @@ def refunded_for(booking: Booking, reason: str) -> int:
     )
 
 
-def unsent_card_refunds(booking_id: int | None = None) -> list[int]:
-    """Card refunds decided but not yet accepted by Stripe, oldest first."""
-    query = (
-        select(Refund.id)
-        .join(Payment, Payment.id == Refund.payment_id)
-        .where(
-            Refund.status == RefundStatus.PENDING,
-            Refund.provider_ref.is_(None),
-            Payment.method == PaymentMethod.STRIPE,
-        )
-        .order_by(Refund.id)
-    )
-    if booking_id is not None:
-        query = query.where(Refund.booking_id == booking_id)
-    return list(db.session.scalars(query))
+@outbox.handles("stripe.refund")
+def send_card_refund(payload: dict, _message_id: int = 0) -> bool:
+    """Send one decided card refund to Stripe (no lock held during the call), commit.
 
-
-def send_card_refunds(booking_id: int | None = None, *, now: datetime | None = None) -> int:
-    """Send decided card refunds to Stripe (no lock held during the call); returns how many went.
-
-    Safe to run again at any time: the idempotency key is the refund's id, and a refund already
-    recorded as sent is skipped.
+    Returns False when there is nothing to send (already sent, or given up on). Raises
+    GatewayError when Stripe cannot be reached or refuses: the outbox tries again later.
     """
-    now = now or utcnow()
+    refund_id = payload["refund_id"]
     db.session.commit()  # no transaction (nor SQLite's write lock) held while Stripe answers
-    sent = 0
-    for refund_id in unsent_card_refunds(booking_id):
-        refund = db.session.get(Refund, refund_id)
-        payment = refund.payment
-        if not payment.provider_payment_id:
-            _note_error(refund_id, "no Stripe payment to refund yet")
-            continue
-        try:
-            result = stripe_gateway.create_refund(
-                payment_intent=payment.provider_payment_id,
-                amount=refund.amount,
-                idempotency_key=f"refund-{payment.booking.reference}-{refund_id}",
-                reference=payment.booking.reference,
-                refund_id=refund_id,
-            )
-        except stripe_gateway.GatewayError as exc:
-            current_app.logger.warning("refund %s not sent: %s", refund_id, exc)
-            _note_error(refund_id, str(exc))
-            continue
-        _record_sent(refund_id, result)
-        sent += 1
-    return sent
+    refund = db.session.get(Refund, refund_id)
+    if refund is None or refund.status != RefundStatus.PENDING or refund.provider_ref:
+        return False
+    payment = refund.payment
+    if not payment.provider_payment_id:
+        _note_error(refund_id, "no Stripe payment to refund yet")
+        raise stripe_gateway.GatewayError(f"refund {refund_id}: no payment intent yet")
+    try:
+        result = stripe_gateway.create_refund(
+            payment_intent=payment.provider_payment_id,
+            amount=refund.amount,
+            idempotency_key=f"refund-{payment.booking.reference}-{refund_id}",
+            reference=payment.booking.reference,
+            refund_id=refund_id,
+        )
+    except stripe_gateway.GatewayError as exc:
+        current_app.logger.warning("refund %s not sent: %s", refund_id, exc)
+        _note_error(refund_id, str(exc))
+        raise
+    _record_sent(refund_id, result)
+    return True
 
 
 def _locked_refund(refund_id: int) -> Refund:

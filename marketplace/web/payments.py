@@ -4,8 +4,9 @@ from flask import Blueprint, Response, flash, redirect, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..extensions import limiter
 from ..gateways.qr import render_svg
-from ..services import payment_status, payments
+from ..services import payment_status, payments, stripe_reconcile
 from ..services.errors import ServiceError
 from .booking_access import booking_key, viewable_booking
 
@@ -19,6 +20,12 @@ def detail_url(booking, *, external: bool = False, **params) -> str:
     return f"{base}/trips/{booking.reference}?{query}"
 
 
+def checkout_success_url(booking) -> str:
+    """Where Stripe sends the payer back; Stripe fills in `{CHECKOUT_SESSION_ID}`."""
+    query = f"key={booking_key(booking)}&session_id={{CHECKOUT_SESSION_ID}}"
+    return f"{request.host_url.rstrip('/')}/trips/{booking.reference}/paid?{query}"
+
+
 @bp.post("/trips/<reference>/pay")
 def pay(reference: str):
     """Start paying by the posted `method`; 404 for a booking the visitor may not see.
@@ -30,7 +37,7 @@ def pay(reference: str):
         started = payments.start_payment(
             booking,
             request.form.get("method", ""),
-            success_url=detail_url(booking, external=True, checkout="success"),
+            success_url=checkout_success_url(booking),
             cancel_url=detail_url(booking, external=True, checkout="cancelled"),
         )
     except ServiceError as exc:
@@ -41,6 +48,17 @@ def pay(reference: str):
     if started.method == "pay_at_arrival":
         flash(_("We asked the host to accept payment at arrival. You will hear from us."), "info")
     return redirect(detail_url(booking) + "#pay")
+
+
+@bp.get("/trips/<reference>/paid")
+@limiter.limit("30 per minute")  # each visit may ask Stripe once
+def checkout_return(reference: str):
+    """Back from Stripe Checkout: the payment is confirmed now, as its webhook would (which then
+    changes nothing), and the booking page shows the outcome; 404 for a booking the visitor may
+    not see. When Stripe cannot be asked, the page says the payment is being confirmed."""
+    booking = viewable_booking(reference)
+    stripe_reconcile.confirm_checkout_return(request.args.get("session_id", ""), booking.reference)
+    return redirect(detail_url(booking, checkout="success") + "#pay", 303)
 
 
 @bp.get("/trips/<reference>/vietqr.svg")

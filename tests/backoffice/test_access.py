@@ -79,6 +79,8 @@ def world(app):
         "reference": booking.reference,
         "key": "monthly",
         "token": "not-the-token",
+        "message_id": 1,
+        "refund_id": 1,
     }
     people = {
         "anonymous": None,
@@ -178,7 +180,9 @@ def test_cooperative_a_sees_its_community_but_never_passports(app, client, world
             continue
         response = client.get(build_url(rule, ids))
         body = response.get_data(as_text=True)
-        if rule.endpoint.startswith("host.registration"):
+        if rule.endpoint.startswith("host.registration") or rule.rule.startswith(
+            ("/admin/jobs", "/admin/refund-check")
+        ):  # admins' own pages
             assert response.status_code == 403
         else:
             assert response.status_code in (200, 302), f"{rule.rule} {response.status_code}"

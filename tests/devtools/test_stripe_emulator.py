@@ -362,3 +362,38 @@ def test_failed_webhook_delivery_is_recorded_not_fatal(client, emulator, receive
     assert listed["delivery"]["status"] == "failed"
     assert receiver.about(session.id) == []
     assert receiver.rejected == 0
+
+
+def test_sessions_are_listed_newest_first_in_pages_with_filters():
+    server = start_in_thread(webhook_url=None, webhook_secret=SECRET)  # a state of its own
+    try:
+        client = stripe.StripeClient(
+            API_KEY, base_addresses={"api": server.url}, max_network_retries=0
+        )
+        made = [open_session(client, client_reference_id=f"BK-{i}") for i in range(5)]
+        pay(made[1])
+        pay(made[3])
+        client.v1.checkout.sessions.expire(made[4].id)
+
+        page = client.v1.checkout.sessions.list(params={"limit": 2})
+        assert page.object == "list" and page.url == "/v1/checkout/sessions"
+        assert [s.id for s in page.data] == [made[4].id, made[3].id] and page.has_more
+        after = client.v1.checkout.sessions.list(params={"limit": 2, "starting_after": made[3].id})
+        assert [s.id for s in after.data] == [made[2].id, made[1].id] and after.has_more
+        every = [s.id for s in page.auto_paging_iter()]
+        assert every == [s.id for s in reversed(made)]
+
+        complete = client.v1.checkout.sessions.list(params={"status": "complete", "limit": 1})
+        assert [s.id for s in complete.auto_paging_iter()] == [made[3].id, made[1].id]
+        assert all(s.payment_status == "paid" for s in complete.auto_paging_iter())
+        created = made[0].created
+        since = client.v1.checkout.sessions.list(params={"created": {"gte": created}})
+        assert len(since.data) == 5 and not since.has_more
+        later = client.v1.checkout.sessions.list(params={"created": {"gt": created + 3600}})
+        assert later.data == [] and not later.has_more
+        with pytest.raises(stripe.InvalidRequestError):
+            client.v1.checkout.sessions.list(params={"status": "paid"})
+        with pytest.raises(stripe.InvalidRequestError):
+            client.v1.checkout.sessions.list(params={"limit": 101})
+    finally:
+        server.shutdown()

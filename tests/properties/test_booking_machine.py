@@ -22,6 +22,7 @@ Set HYPOTHESIS_BOOKING_EXAMPLES to explore more (the default keeps the run well 
 """
 
 import os
+from collections import Counter
 from copy import deepcopy
 from datetime import date, timedelta
 
@@ -45,7 +46,6 @@ from marketplace.extensions import db
 from marketplace.http import checkout_origin
 from marketplace.models import (
     Booking,
-    BookingNight,
     BookingStatus,
     CancellationPolicy,
     LedgerEntry,
@@ -79,8 +79,8 @@ PROBE_NIGHTS = (1, 2)
 URLS = {"success_url": "http://shop.test/ok", "cancel_url": "http://shop.test/back"}
 
 SETTINGS = settings(
-    max_examples=int(os.environ.get("HYPOTHESIS_BOOKING_EXAMPLES", "30")),
-    stateful_step_count=25,
+    max_examples=int(os.environ.get("HYPOTHESIS_BOOKING_EXAMPLES", "25")),
+    stateful_step_count=30,
     deadline=None,
     database=None,  # no .hypothesis folder in the shared tree; a failure prints its seed blob
     print_blob=True,
@@ -101,6 +101,14 @@ def emulator(app):
     yield server, module
     app.config.update(saved)
     server.shutdown()
+
+
+#: what the runs did (rule outcomes), printed with `pytest -s` to see the machine explores
+OUTCOMES: Counter = Counter()
+
+
+def _note(outcome: str) -> None:
+    OUTCOMES[outcome] += 1
 
 
 def _empty_tables() -> None:
@@ -140,6 +148,7 @@ class BookingMachine(RuleBasedStateMachine):
         #: (room type id, night) closed by the host
         self.blocked: set[tuple[int, date]] = set()
         self.units: dict[int, int] = {}
+        self.searches = 0
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -199,7 +208,7 @@ class BookingMachine(RuleBasedStateMachine):
             return None
         return {room.room_type.id: room.available for room in offers[0].rooms}
 
-    def _new_stripe_events(self) -> list[str]:
+    def _stripe_events(self) -> list[str]:
         with self.stripe.lock:
             return list(self.stripe.events)
 
@@ -208,8 +217,11 @@ class BookingMachine(RuleBasedStateMachine):
     @initialize(
         units=st.lists(st.integers(1, 2), min_size=1, max_size=2),
         policy=st.sampled_from(list(CancellationPolicy)),
+        hours_ahead=st.integers(0, 20),
     )
-    def setup(self, units, policy):
+    def setup(self, units, policy, hours_ahead):
+        # any hour of the business day (Stripe's emulator takes checkouts up to a day ahead)
+        self.clock += timedelta(hours=hours_ahead)
         community = make_community()
         host = make_user(Role.HOST, community=community)
         listing = make_listing(community=community, host=host, units=units[0], policy=policy)
@@ -247,6 +259,7 @@ class BookingMachine(RuleBasedStateMachine):
         check_out = check_in + timedelta(days=nights)
         model = min(self._model_free()[(rt_id, n)] for n in _nights(check_in, check_out))
         shown = (self._search_available(check_in, check_out) or {}).get(rt_id, 0)
+        what = f"{rooms} room(s) of room type {rt_id} for {check_in}..{check_out}"
         try:
             booking, created = bookings.place_booking(
                 [StayRequest(rt_id, check_in, check_out, rooms, rooms)],
@@ -254,141 +267,169 @@ class BookingMachine(RuleBasedStateMachine):
                 now=self.clock,
             )
         except ServiceError as exc:
+            _note(f"place: {exc.code}")
             db.session.rollback()
             assert exc.code == "sold_out", f"placing refused with {exc.code}: {exc.message}"
-            assert model < rooms, (
-                f"{rooms} room(s) of {rt_id} {check_in}..{check_out} refused as sold out, "
-                f"yet {model} free (search shows {shown})"
-            )
+            assert shown < rooms, f"{what} refused as sold out, the search page showed {shown}"
+            assert model < rooms, f"{what} refused as sold out, yet {model} are free"
             return multiple()
+        _note("place: held")
         assert created
-        assert model >= rooms, (
-            f"{rooms} room(s) of {rt_id} {check_in}..{check_out} sold with only {model} free "
-            f"(search showed {shown})"
-        )
+        assert shown >= rooms, f"{what} sold, the search page showed {shown} free"
+        assert model >= rooms, f"{what} sold with only {model} free"
         self.stays[booking.id] = (rt_id, check_in, check_out, rooms)
         return booking.id
 
-    @rule(booking_id=placed)
-    def cancel_as_tourist(self, booking_id):
+    @rule(booking_id=placed, by_host=st.booleans())
+    def cancel(self, booking_id, by_host):
         booking = self._booking(booking_id)
         before = booking.status
+        actor = self._host() if by_host else None
         try:
-            bookings.cancel(booking, reason="plans changed", now=self.clock)
+            bookings.cancel(booking, actor=actor, by_host=by_host, reason="plans", now=self.clock)
         except ServiceError as exc:
+            _note(f"cancel {before}: {exc.code}")
             db.session.rollback()
             assert exc.code == "not_cancellable", exc.code
             assert before not in (BookingStatus.PENDING_PAYMENT, BookingStatus.CONFIRMED), before
             return
+        _note(f"cancel {before}: cancelled")
         assert self._booking(booking_id).status == BookingStatus.CANCELLED
-
-    @rule(booking_id=placed)
-    def cancel_as_host(self, booking_id):
-        booking = self._booking(booking_id)
-        try:
-            bookings.cancel(booking, actor=self._host(), by_host=True, now=self.clock)
-        except ServiceError as exc:
-            db.session.rollback()
-            assert exc.code == "not_cancellable", exc.code
 
     # --- card payments through the emulator and its webhook events ----------------------------
 
-    @rule(target=checkouts, booking_id=placed)
-    def start_card_payment(self, booking_id):
+    def _start_card(self, booking_id) -> str | None:
         booking = self._booking(booking_id)
         try:
             started = payments.start_payment(booking, "stripe", now=self.clock, **URLS)
         except ServiceError as exc:
+            _note(f"card checkout: {exc.code}")
             db.session.rollback()
             assert exc.code in ("not_payable", "hold_expired", "payment_unavailable"), exc.code
-            return multiple()
+            return None
+        _note("card checkout: opened")
         return started.session_id
 
-    @rule(session_id=checkouts)
-    def pay_on_checkout_page(self, session_id):
+    def _deliver(self, event_id: str) -> None:
+        with self.stripe.lock:
+            stripe_event = deepcopy(self.stripe.events[event_id]["event"])
+        self._fresh()
+        result = payment_events.handle_stripe_event(stripe_event, now=self.clock)
+        _note(f"stripe {stripe_event['type']}: {result}")
+
+    @rule(target=checkouts, booking_id=placed)
+    def open_card_checkout(self, booking_id):
+        session_id = self._start_card(booking_id)
+        return multiple() if session_id is None else session_id
+
+    @rule(session_id=checkouts, pay=st.booleans())
+    def on_checkout_page(self, session_id, pay):
+        """The tourist pays on the page, or Stripe closes it once its expires_at has passed."""
         with self.stripe.transaction():
             session = self.stripe.objects.get(session_id)
-            if session and session["status"] == "open":
+            if not session or session["status"] != "open":
+                return
+            if pay:
                 self.emulator_module.complete_session(self.stripe, session)
+            elif session["expires_at"] <= self.clock.timestamp():
+                session["status"] = "expired"
+                self.stripe.emit("checkout.session.expired", session)
 
-    @precondition(lambda self: self.ready and self._new_stripe_events())
+    @rule(booking_id=placed, webhook_now=st.booleans())
+    def pay_by_card(self, booking_id, webhook_now):
+        """Checkout opened and paid at once; its webhook now, or later (any order, repeated)."""
+        session_id = self._start_card(booking_id)
+        if session_id is None:
+            return
+        before = set(self._stripe_events())
+        with self.stripe.transaction():
+            session = self.stripe.objects[session_id]
+            if session["status"] == "open":
+                self.emulator_module.complete_session(self.stripe, session)
+        if webhook_now:
+            for event_id in self._stripe_events():
+                if event_id not in before:
+                    self._deliver(event_id)
+
+    @precondition(lambda self: self.ready and self._stripe_events())
     @rule(data=st.data())
     def deliver_stripe_event(self, data):
         """Stripe delivers an event: any one, in any order, possibly again."""
-        event_id = data.draw(st.sampled_from(self._new_stripe_events()), label="event")
-        with self.stripe.lock:
-            event = deepcopy(self.stripe.events[event_id]["event"])
-        self._fresh()
-        payment_events.handle_stripe_event(event, now=self.clock)
+        self._deliver(data.draw(st.sampled_from(self._stripe_events()), label="event"))
 
     # --- money by hand --------------------------------------------------------------------------
 
-    @rule(booking_id=placed)
-    def transfer_received(self, booking_id):
+    @rule(booking_id=placed, how=st.sampled_from(["transfer", "cash", "cash at the door"]))
+    def paid_by_hand(self, booking_id, how):
+        """The host sees a bank transfer arrive, or takes cash (booking page or the scanner)."""
         booking = self._booking(booking_id)
+        before, host = booking.status, self._host()
         try:
-            payments.mark_transfer_received(booking, self._host(), now=self.clock)
+            if how == "transfer":
+                outcome = payments.mark_transfer_received(booking, host, now=self.clock)
+            elif how == "cash":
+                payments.record_cash(booking, host, payments.due(booking) or 1, now=self.clock)
+                outcome = "recorded"
+            else:
+                due = checkin.amount_due(booking)
+                checkin.collect_cash(booking.reference, host, due or 1, now=self.clock)
+                outcome = "recorded"
         except ServiceError as exc:
-            db.session.rollback()
-            assert exc.code == "already_paid", exc.code
-
-    @rule(booking_id=placed)
-    def ask_to_pay_at_arrival(self, booking_id):
-        booking = self._booking(booking_id)
-        try:
-            payments.start_payment(booking, "pay_at_arrival", now=self.clock)
-        except ServiceError as exc:
-            db.session.rollback()
-            assert exc.code in ("not_payable", "hold_expired"), exc.code
-
-    @rule(booking_id=placed)
-    def accept_pay_at_arrival(self, booking_id):
-        booking = self._booking(booking_id)
-        try:
-            payments.accept_pay_at_arrival(booking, self._host(), now=self.clock)
-        except ServiceError as exc:
-            db.session.rollback()
-            assert exc.code in ("no_request", "sold_out"), exc.code
-
-    @rule(booking_id=placed)
-    def cash_received(self, booking_id):
-        booking = self._booking(booking_id)
-        amount = payments.due(booking) or booking.total
-        try:
-            payments.record_cash(booking, self._host(), amount, now=self.clock)
-        except ServiceError as exc:
+            _note(f"{how} {before}: {exc.code}")
             db.session.rollback()
             assert exc.code in ("already_paid", "not_payable"), exc.code
+            return
+        _note(f"{how} {before}: {outcome}")
+
+    @rule(booking_id=placed, step=st.sampled_from(["ask", "accept", "decline"]))
+    def pay_at_arrival(self, booking_id, step):
+        """The tourist asks to pay at arrival; the host accepts or declines."""
+        booking = self._booking(booking_id)
+        before, host = booking.status, self._host()
+        try:
+            if step == "ask":
+                payments.start_payment(booking, "pay_at_arrival", now=self.clock)
+            elif step == "accept":
+                payments.accept_pay_at_arrival(booking, host, now=self.clock)
+            else:
+                payments.decline_pay_at_arrival(booking, host, "no rooms", now=self.clock)
+        except ServiceError as exc:
+            _note(f"pay at arrival {step} {before}: {exc.code}")
+            db.session.rollback()
+            assert exc.code in ("not_payable", "hold_expired", "no_request", "sold_out"), exc.code
+            return
+        _note(f"pay at arrival {step} {before}: done")
 
     # --- time -----------------------------------------------------------------------------------
 
-    @rule(minutes=st.sampled_from([1, 10, 29, 31, 60, 240]))
-    def time_passes(self, minutes):
+    @rule(minutes=st.sampled_from([0, 1, 10, 29, 31, 60, 240]), run_expiry_job=st.booleans())
+    def time_passes(self, minutes, run_expiry_job):
         self.clock += timedelta(minutes=minutes)
-
-    @rule()
-    def expire_holds(self):
-        self._fresh()
-        bookings.expire_holds(now=self.clock)
+        if run_expiry_job:
+            self._fresh()
+            _note(f"expired {bookings.expire_holds(now=self.clock)}")
 
     # --- the host's calendar --------------------------------------------------------------------
 
-    @rule(which=st.integers(0, 1), offset=st.integers(0, 4), nights=st.integers(1, 2))
-    def block_nights(self, which, offset, nights):
+    @rule(
+        which=st.integers(0, 1),
+        offset=st.integers(0, 4),
+        nights=st.integers(1, 2),
+        close=st.booleans(),
+    )
+    def host_calendar(self, which, offset, nights, close):
+        """The host blocks nights, or opens nights they had blocked."""
         self._fresh()
         rt_id = self.room_type_ids[which % len(self.room_type_ids)]
         first = self.today + timedelta(days=offset)
-        wanted = _nights(first, first + timedelta(days=nights))
-        listings.block_nights(db.session.get(RoomType, rt_id), self._host(), wanted)
-        self.blocked |= {(rt_id, night) for night in wanted}
-
-    @rule(which=st.integers(0, 1), offset=st.integers(0, 4))
-    def free_night(self, which, offset):
-        self._fresh()
-        rt_id = self.room_type_ids[which % len(self.room_type_ids)]
-        night = self.today + timedelta(days=offset)
-        listings.free_nights(db.session.get(RoomType, rt_id), self._host(), [night])
-        self.blocked.discard((rt_id, night))
+        chosen = _nights(first, first + timedelta(days=nights))
+        room_type = db.session.get(RoomType, rt_id)
+        if close:
+            listings.block_nights(room_type, self._host(), chosen)
+            self.blocked |= {(rt_id, night) for night in chosen}
+        else:
+            listings.free_nights(room_type, self._host(), chosen)
+            self.blocked -= {(rt_id, night) for night in chosen}
 
     # --- arrival --------------------------------------------------------------------------------
 
@@ -409,6 +450,7 @@ class BookingMachine(RuleBasedStateMachine):
         )
         before = booking.status
         result = checkin.perform_checkin(code, self._host(), now=self.clock)
+        _note(f"check-in {before}: {result.result}")
         assert (result.result == checkin.OK) == admissible, (
             f"check-in of a {before} booking answered {result.result}"
         )
@@ -444,7 +486,9 @@ class BookingMachine(RuleBasedStateMachine):
                 f"free_units_by_night says {counted[rt_id][night]}, the bookings say {free}: {where}"
             )
             cell = grid[(rt_id, night)]
-            assert cell.free == free, f"host calendar shows {cell.free} free, expected {free}: {where}"
+            assert cell.free == free, (
+                f"host calendar shows {cell.free} free, expected {free}: {where}"
+            )
             assert (cell.state == "blocked") == ((rt_id, night) in self.blocked), (
                 f"host calendar shows {cell.state}: {where}"
             )
@@ -456,23 +500,26 @@ class BookingMachine(RuleBasedStateMachine):
             assert public[night] == ("free" if anything else "full"), (
                 f"listing calendar shows {public[night]} on {night}"
             )
-        for offset in PROBE_OFFSETS:
-            for nights in PROBE_NIGHTS:
-                check_in = first + timedelta(days=offset)
-                check_out = check_in + timedelta(days=nights)
-                expected = {
-                    rt_id: min(model[(rt_id, n)] for n in _nights(check_in, check_out))
-                    for rt_id in self.room_type_ids
-                }
-                shown = self._search_available(check_in, check_out)
-                if any(expected.values()):
-                    assert shown == expected, (
-                        f"search for {check_in}..{check_out} shows {shown}, expected {expected}"
-                    )
-                else:
-                    assert shown is None, (
-                        f"search for {check_in}..{check_out} lists {shown}, nothing is free"
-                    )
+        # the search page costs a dozen queries: two of the ranges after each step, in turn
+        ranges = [(offset, nights) for offset in PROBE_OFFSETS for nights in PROBE_NIGHTS]
+        self.searches += 1
+        for n in (2 * self.searches, 2 * self.searches + 1):
+            offset, nights = ranges[n % len(ranges)]
+            check_in = first + timedelta(days=offset)
+            check_out = check_in + timedelta(days=nights)
+            expected = {
+                rt_id: min(model[(rt_id, night)] for night in _nights(check_in, check_out))
+                for rt_id in self.room_type_ids
+            }
+            shown = self._search_available(check_in, check_out)
+            if any(expected.values()):
+                assert shown == expected, (
+                    f"search for {check_in}..{check_out} shows {shown}, expected {expected}"
+                )
+            else:
+                assert shown is None, (
+                    f"search for {check_in}..{check_out} lists {shown}, nothing is free"
+                )
 
     @invariant()
     def claims_follow_status(self):
@@ -503,7 +550,9 @@ class BookingMachine(RuleBasedStateMachine):
         self._fresh()
         for booking in db.session.scalars(select(Booking)):
             paid = sum(p.amount for p in booking.payments if p.status == PaymentStatus.SUCCEEDED)
-            refunds = list(db.session.scalars(select(Refund).where(Refund.booking_id == booking.id)))
+            refunds = list(
+                db.session.scalars(select(Refund).where(Refund.booking_id == booking.id))
+            )
             refunded = sum(r.amount for r in refunds if r.status != RefundStatus.FAILED)
             entries = db.session.scalars(
                 select(LedgerEntry.amount).where(
@@ -515,12 +564,16 @@ class BookingMachine(RuleBasedStateMachine):
                 f"paid {paid}, refunded {refunded}"
             )
             for payment in booking.payments:
-                given_back = sum(r.amount for r in payment.refunds if r.status != RefundStatus.FAILED)
+                given_back = sum(
+                    r.amount for r in payment.refunds if r.status != RefundStatus.FAILED
+                )
                 assert payment.amount_refunded == given_back, (
                     f"{booking.reference}: payment {payment.id} says {payment.amount_refunded} "
                     f"refunded, its refunds say {given_back}"
                 )
-                assert given_back <= (payment.amount if payment.status == PaymentStatus.SUCCEEDED else 0), (
+                assert given_back <= (
+                    payment.amount if payment.status == PaymentStatus.SUCCEEDED else 0
+                ), (
                     f"{booking.reference}: payment {payment.id} ({payment.status}, "
                     f"{payment.amount}) refunded {given_back}"
                 )
@@ -545,4 +598,8 @@ class BookingMachine(RuleBasedStateMachine):
 
 
 def test_booking_rules_hold_whatever_happens(app, emulator):
-    run_state_machine_as_test(lambda: BookingMachine(emulator), settings=SETTINGS)
+    OUTCOMES.clear()
+    try:
+        run_state_machine_as_test(lambda: BookingMachine(emulator), settings=SETTINGS)
+    finally:
+        print("\n".join(f"{n:6d}  {outcome}" for outcome, n in sorted(OUTCOMES.items())))

@@ -19,7 +19,7 @@ from marketplace.models import (
     Role,
 )
 from marketplace.models.states import Outcome
-from marketplace.services import availability, bookings, notifications
+from marketplace.services import availability, bookings
 from marketplace.services.booking_requests import Contact, StayRequest
 from tests.factories import make_listing, make_user
 
@@ -175,17 +175,17 @@ def test_emails_on_received_confirmed_cancelled_in_each_recipients_language(outb
 
 def test_unknown_event_is_refused():
     with pytest.raises(ValueError):
-        notifications.booking_event(hold(), "teleported")
+        bookings.announce(hold(), "teleported")
 
 
-def test_background_mail_is_sent_by_the_mail_thread(app, outbox):
+def test_mail_leaves_through_the_outbox_once_delivered(app, outbox):
+    from marketplace.models.outbox import OutboxMessage, OutboxStatus
+
     before = set(Path(outbox).glob("*.eml"))
-    app.config["MAIL_IN_BACKGROUND"] = True
-    try:
-        booking = hold()
-        notifications.wait_for_background_mail()
-    finally:
-        app.config["MAIL_IN_BACKGROUND"] = False
+    booking = hold()
+    [message] = db.session.query(OutboxMessage).filter_by(topic="mail.booking_event").all()
+    assert message.payload == {"booking_id": booking.id, "event": "received"}
+    assert message.status == OutboxStatus.DONE
     new = [
         email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
         for p in set(Path(outbox).glob("*.eml")) - before

@@ -35,7 +35,9 @@ def _offered(capacity: int = 6):
     cancelled = make_departure(listing, day=today + timedelta(days=7), capacity=capacity)
     near = make_departure(listing, day=today + timedelta(days=8), capacity=capacity)
     far = make_departure(listing, day=today + timedelta(days=20), capacity=capacity)
-    booking = make_booking(departure=cancelled, participants=2, status=BookingStatus.PENDING_PAYMENT)
+    booking = make_booking(
+        departure=cancelled, participants=2, status=BookingStatus.PENDING_PAYMENT
+    )
     payments.mark_transfer_received(booking, coop)
     result = closures.cancel_departure(cancelled, coop, "Flood on the Ba Be road")
     assert result.offered == [booking.reference]
@@ -97,7 +99,9 @@ def test_accepting_twice_answers_already_and_changes_nothing():
     again = departure_moves.accept_move(_fresh(booking), near.id)
     assert again.outcome is Outcome.ALREADY and again.departure.id == near.id
     booking = _fresh(booking)
-    assert booking.items[0].ticket.secret == secret and booking.items[0].ticket.status.value == "valid"
+    assert (
+        booking.items[0].ticket.secret == secret and booking.items[0].ticket.status.value == "valid"
+    )
     assert _seats(near, far) == {near.id: 4, far.id: 6}
     offer = _offer(booking)
     assert offer.status == MoveOfferStatus.ACCEPTED and offer.moved_to_id == near.id
@@ -121,7 +125,9 @@ def test_accepting_after_refusing_is_refused_and_takes_no_seat():
         departure_moves.accept_move(_fresh(booking), near.id)
     assert excinfo.value.code == "offer_closed"
     booking = _fresh(booking)
-    assert booking.status == BookingStatus.CANCELLED and booking.items[0].departure_id == cancelled.id
+    assert (
+        booking.status == BookingStatus.CANCELLED and booking.items[0].departure_id == cancelled.id
+    )
     assert booking.items[0].ticket.status.value == "void"
     assert _seats(near, far) == {near.id: 6, far.id: 6}
     refunds = db.session.query(Refund).count()

@@ -204,3 +204,19 @@ def test_drain_command_runs_every_periodic_job_once(runner):
     for name in ("expire-holds", "refund-unanswered", "sync-calendars", "erase-passports"):
         assert f"{name}: " in result.output
     assert "FAILED" not in result.output
+
+
+def test_the_queue_is_redis_when_configured_else_a_sqlite_file(tmp_path, monkeypatch):
+    from flask import Flask
+
+    from marketplace import jobs
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    site = Flask("site", instance_path=str(tmp_path))
+    assert jobs.storage_url(site) == f"sqlite:///{tmp_path / 'jobs.sqlite'}"
+    site.config["REDIS_URL"] = "redis://cache:6379/0"
+    assert jobs.storage_url(site) == "redis://cache:6379/0"
+    site.config["JOBS_URL"] = "redis://queue:6379/1"
+    assert jobs.storage_url(site) == "redis://queue:6379/1"
+    site.config.update(JOBS_URL=None, TESTING=True)
+    assert jobs.storage_url(site) == "memory://"

@@ -23,7 +23,7 @@ from tests.conftest import empty_database
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _flask(folder: Path, url: str, *args: str) -> list[str]:
+def _flask(*args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "tests.outbox_app:create_app", "jobs", *args]
 
 
@@ -62,8 +62,11 @@ def test_a_job_killed_midway_runs_again_and_its_mail_goes_once(tmp_path, killed)
             (tmp_path / "hang").touch()
             log = (tmp_path / "first.log").open("w")
             first = subprocess.Popen(
-                _flask(tmp_path, url, *(["worker"] if killed == "worker" else ["drain", "--skip-periodic"])),
-                cwd=ROOT, env=_env(tmp_path, url), stdout=log, stderr=subprocess.STDOUT,
+                _flask(*(["worker"] if killed == "worker" else ["drain", "--skip-periodic"])),
+                cwd=ROOT,
+                env=_env(tmp_path, url),
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
             try:
                 _wait_for(lambda: list(tmp_path.glob(f"ran-{message_id}-*")))
@@ -79,8 +82,12 @@ def test_a_job_killed_midway_runs_again_and_its_mail_goes_once(tmp_path, killed)
             (tmp_path / "hang").unlink()
             time.sleep(1.2)  # the dead worker's lease (1 s in this app) runs out
             second = subprocess.run(
-                _flask(tmp_path, url, "drain", "--skip-periodic"),
-                cwd=ROOT, env=_env(tmp_path, url), capture_output=True, text=True, timeout=120,
+                _flask("drain", "--skip-periodic"),
+                cwd=ROOT,
+                env=_env(tmp_path, url),
+                capture_output=True,
+                text=True,
+                timeout=120,
             )
             assert second.returncode == 0, second.stdout + second.stderr
             assert "outbox done: 1" in second.stdout
@@ -133,8 +140,11 @@ def test_a_kick_reaches_a_worker_through_redis(app, tmp_path):
                 jobs.huey.flush()
             log = (tmp_path / "worker.log").open("w")
             worker = subprocess.Popen(
-                _flask(tmp_path, url, "worker"),
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                _flask("worker"),
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
             _wait_for(lambda: "Executing" in (tmp_path / "worker.log").read_text())
             with side.app_context():

@@ -4,9 +4,10 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import AuditEntry, PaymentMethod, Refund, RefundStatus, Role
+from marketplace.models import AuditEntry, PaymentMethod, Refund, RefundStatus, Role, User
 from marketplace.models.states import Outcome
 from marketplace.services import bookings, payments, refund_queue
+from tests.concurrency.racing import Side, make_racing_app, race
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 ACCOUNT = {
@@ -124,3 +125,37 @@ def test_a_cash_refund_is_given_back_by_the_host_without_a_bank_account():
     [due] = refund_queue.due_refunds(coop)
     assert due.by_cash and due.sendable
     assert refund_queue.record_refund_sent(refund.id, coop, "receipt 12") is Outcome.APPLIED
+
+
+@pytest.fixture
+def racing_app(app):
+    racer = make_racing_app(app)
+    yield racer
+    with racer.app_context():
+        db.engine.dispose()
+
+
+def test_two_sent_clicks_at_the_same_instant_record_it_once(racing_app):
+    for n in range(3):
+        booking, refund, coop = bank_paid_then_cancelled()
+        refund_queue.set_refund_account(booking, **ACCOUNT)
+        refund_id, coop_id = refund.id, coop.id
+
+        def prepare(refund_id=refund_id, coop_id=coop_id):
+            assert db.session.get(Refund, refund_id).status == RefundStatus.PENDING  # read first
+            return db.session.get(User, coop_id)
+
+        def click(actor, refund_id=refund_id, n=n):
+            return refund_queue.record_refund_sent(refund_id, actor, f"FT{n}")
+
+        result = race(
+            racing_app, Side("first", click, prepare), Side("second", click, prepare), round_no=n
+        )
+        assert sorted(o.value for o in result.outcomes) == [Outcome.ALREADY, Outcome.APPLIED]
+        db.session.expire_all()
+        moves = select(AuditEntry).where(
+            AuditEntry.subject_type == "refund",
+            AuditEntry.subject_id == refund_id,
+            AuditEntry.to_state == "succeeded",
+        )
+        assert len(db.session.scalars(moves).all()) == 1

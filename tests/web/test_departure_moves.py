@@ -202,7 +202,9 @@ def test_the_same_choice_twice_moves_once_and_another_choice_is_refused(client):
     booking = db.session.get(Booking, booking.id)
     assert booking.status == BookingStatus.CONFIRMED and booking.items[0].departure_id == near.id
     assert booking.items[0].ticket.secret == secret  # not re-issued by the repeat
-    assert db.session.query(AuditEntry).filter_by(action="moved", subject_id=booking.id).count() == 1
+    assert (
+        db.session.query(AuditEntry).filter_by(action="moved", subject_id=booking.id).count() == 1
+    )
     seats = availability.seats_left(
         [db.session.get(Departure, near.id), db.session.get(Departure, far.id)]
     )

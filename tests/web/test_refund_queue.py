@@ -27,7 +27,7 @@ def _status(refund_id):
 def test_the_traveller_gives_an_account_and_sees_the_refund_sent(client):
     booking, refund, coop, tourist = _owned_refund()
     login(client, tourist)
-    page = client.get(f"/trips/{booking.reference}").get_data(as_text=True)
+    page = client.get(f"/trips/{booking.reference}?lang=en").get_data(as_text=True)
     assert "waiting for your bank details" in page and 'name="account_number"' in page
     wrong = client.post(
         f"/trips/{booking.reference}/refund-account", data={**ACCOUNT, "account_number": "12"}
@@ -36,12 +36,12 @@ def test_the_traveller_gives_an_account_and_sees_the_refund_sent(client):
     assert 'id="account_number-error"' in wrong.get_data(as_text=True)
     done = client.post(f"/trips/{booking.reference}/refund-account", data=ACCOUNT)
     assert done.status_code == 302
-    page = client.get(f"/trips/{booking.reference}").get_data(as_text=True)
+    page = client.get(f"/trips/{booking.reference}?lang=en").get_data(as_text=True)
     assert "to be sent to your account" in page and "NGUYEN VAN DUC" in page
     client.post("/account/logout")
 
     login(client, coop)
-    queue = client.get("/admin/refunds").get_data(as_text=True)
+    queue = client.get("/admin/refunds?lang=en").get_data(as_text=True)
     assert booking.reference in queue and "0123456789" in queue and "Vietcombank" in queue
     first = client.post(f"/admin/refunds/{refund.id}/sent", data={"bank_reference": "FT26061"})
     second = client.post(f"/admin/refunds/{refund.id}/sent", data={"bank_reference": "FT26061"})
@@ -55,7 +55,7 @@ def test_the_traveller_gives_an_account_and_sees_the_refund_sent(client):
     client.post("/account/logout")
 
     login(client, tourist)
-    page = client.get(f"/trips/{booking.reference}").get_data(as_text=True)
+    page = client.get(f"/trips/{booking.reference}?lang=en").get_data(as_text=True)
     assert "bank reference FT26061" in page and 'name="account_number"' not in page
 
 
@@ -73,7 +73,9 @@ def test_a_guest_with_the_link_gives_the_account(app, client):
 def test_staff_see_a_clear_error_when_the_account_is_missing_or_the_reference_empty(client):
     booking, refund, coop, _tourist = _owned_refund()
     login(client, coop)
-    missing = client.post(f"/admin/refunds/{refund.id}/sent", data={"bank_reference": "FT1"})
+    missing = client.post(
+        f"/admin/refunds/{refund.id}/sent?lang=en", data={"bank_reference": "FT1"}
+    )
     assert missing.status_code == 409
     assert "has not given a bank account" in missing.get_data(as_text=True)
     empty = client.post(f"/admin/refunds/{refund.id}/sent", data={"bank_reference": " "})

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from ...services import bookings, payments
 from ...services.booking_access import can_view
 from ..booking_access import booking_key
+from ..payments import checkout_success_url
 from . import ApiError, bp, json_body, token_required
 from .openapi import ERROR_SCHEMA
 
@@ -24,7 +25,7 @@ def start_payment(reference: str):
     started = payments.start_payment(
         booking,
         data.get("method") if isinstance(data.get("method"), str) else "",
-        success_url=f"{back}&checkout=success",
+        success_url=checkout_success_url(booking),
         cancel_url=f"{back}&checkout=cancelled",
     )
     body = {"method": started.method}
