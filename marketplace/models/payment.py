@@ -101,7 +101,7 @@ class Refund(db.Model):
     provider_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     #: why the last attempt to send it failed (Stripe down); it is tried again
-    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: refunds sent by hand (transfer, cash): when and by whom it was recorded as sent
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
