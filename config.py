@@ -72,6 +72,10 @@ class Config:
     OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
     OUTBOX_RETRY_SECONDS = _env_int("OUTBOX_RETRY_SECONDS", 30)
     OUTBOX_LEASE_SECONDS = _env_int("OUTBOX_LEASE_SECONDS", 300)
+    #: web processes enqueue a delivery after each commit; off ("0"): they leave it to the drain
+    OUTBOX_KICK = os.environ.get("OUTBOX_KICK", "1") not in ("0", "false", "False")
+    #: how often a worker drains the outbox, seconds (the minute job; less adds a timer)
+    OUTBOX_DRAIN_SECONDS = _env_int("OUTBOX_DRAIN_SECONDS", 60)
     PASSWORD_HASH_METHOD = "scrypt"
     #: hours a host has to declare a foreign guest's temporary residence (24 in remote areas)
     REGISTRATION_DEADLINE_HOURS = _env_int("REGISTRATION_DEADLINE_HOURS", 12)

@@ -4,6 +4,7 @@ import click
 from flask import Flask
 
 from .models import Role
+from .services import cancellations
 from .services.errors import ServiceError
 
 
@@ -90,9 +91,8 @@ def bookings():
     "expire", help="Mark lapsed holds as expired (their rooms and seats are free already)."
 )
 def bookings_expire():
-    from .services import bookings as booking_service
 
-    count = booking_service.expire_holds()
+    count = cancellations.expire_holds()
     click.echo(f"expired {count} hold(s)")
 
 

@@ -1,6 +1,9 @@
 """The job queue (Huey): outbox delivery and the periodic jobs that used to be cron lines.
 
-One `huey` per process, its storage chosen from the app's settings by `configure(app)`:
+Each app gets a queue of its own (`queue_for(app)`, kept in `app.extensions["jobs"]`): a Huey
+instance on the storage its settings name, with the delivery task and the periodic jobs bound to
+that app. A second app made in the same process (tests make several) never moves the first app's
+queue; `kick()` always uses the current app's.
 
 * JOBS_URL = "redis://..." (or REDIS_URL set and no JOBS_URL): Redis, for production;
 * JOBS_URL = "sqlite:///path" or nothing: a SQLite file, `<instance>/jobs.sqlite` by default;
@@ -15,6 +18,9 @@ once, then exits (tests, and small hosts that prefer a cron line). See docs/jobs
 import functools
 import logging
 import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -25,8 +31,26 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 log = logging.getLogger(__name__)
 
-huey = Huey("marketplace", results=False, storage_class=MemoryStorage, immediate_use_memory=False)
-_state: dict = {}
+QUEUE_NAME = "marketplace"
+DEFAULT_DRAIN_SECONDS = 60
+_building = threading.Lock()
+
+
+@dataclass
+class Queue:
+    """One app's job queue: its Huey instance and the tasks bound to the app."""
+
+    app: Flask
+    url: str
+    huey: Huey
+    #: the task `kick` enqueues: deliver the due outbox messages
+    deliver_pending: Callable
+    #: name -> periodic task, in the order `drain` runs them
+    periodic: dict[str, Callable] = field(default_factory=dict)
+
+
+#: name -> (huey crontab, function), in the order `drain` runs them (see `periodic`)
+PERIODIC: dict[str, tuple] = {}
 
 
 def storage_url(app: Flask) -> str:
@@ -42,79 +66,108 @@ def storage_url(app: Flask) -> str:
     return f"sqlite:///{Path(app.instance_path) / 'jobs.sqlite'}"
 
 
-def configure(app: Flask) -> None:
-    """Point the process's queue at `app`'s storage (once per app; cheap to call again)."""
-    if _state.get("app") is app:
-        return
-    url = storage_url(app)
+def _storage(url: str) -> dict:
     if url.startswith(("redis://", "rediss://", "unix://")):
-        storage = RedisStorage(huey.name, url=url)
-    elif url.startswith("sqlite:///"):
+        return {"storage_class": RedisStorage, "url": url}
+    if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        storage = SqliteStorage(huey.name, filename=str(path))
-    elif url == "memory://":
-        storage = MemoryStorage(huey.name)
-    else:
-        raise RuntimeError(f"JOBS_URL {url!r}: use redis://, sqlite:/// or memory://")
-    immediate = app.config.get("JOBS_IMMEDIATE")
-    huey.storage = storage
-    huey.immediate = bool(app.testing and url == "memory://" if immediate is None else immediate)
-    _state.update(app=app, url=url)
+        return {"storage_class": SqliteStorage, "filename": str(path)}
+    if url == "memory://":
+        return {"storage_class": MemoryStorage}
+    raise RuntimeError(f"JOBS_URL {url!r}: use redis://, sqlite:/// or memory://")
 
 
-def _in_app(function):
-    """Run a task inside the configured app's context (a worker thread has none)."""
+def _in_app(app: Flask, function):
+    """Run a task inside `app`'s context (a worker thread has none)."""
 
     @functools.wraps(function)
     def run(*args, **kwargs):
-        if has_app_context():
+        if has_app_context() and current_app._get_current_object() is app:
             return function(*args, **kwargs)
-        with _state["app"].app_context():
+        with app.app_context():
             return function(*args, **kwargs)
 
     return run
+
+
+def _build(app: Flask) -> Queue:
+    url = storage_url(app)
+    immediate = app.config.get("JOBS_IMMEDIATE")
+    huey = Huey(
+        QUEUE_NAME,
+        results=False,
+        immediate=bool(app.testing and url == "memory://" if immediate is None else immediate),
+        immediate_use_memory=False,
+        **_storage(url),
+    )
+    deliver = huey.task(name="outbox.deliver_pending")(_in_app(app, _deliver_due))
+    queue = Queue(app=app, url=url, huey=huey, deliver_pending=deliver)
+    for name, (schedule, function) in PERIODIC.items():
+        queue.periodic[name] = huey.periodic_task(schedule, name=f"periodic.{name}")(
+            _in_app(app, function)
+        )
+    return queue
+
+
+def queue_for(app: Flask) -> Queue:
+    """`app`'s queue, made on first use from its settings."""
+    queue = app.extensions.get("jobs")
+    if queue is None:
+        with _building:
+            queue = app.extensions.get("jobs")
+            if queue is None:
+                queue = app.extensions["jobs"] = _build(app)
+    return queue
+
+
+def configure(app: Flask) -> Queue:
+    """The queue of `app` (kept for callers of the older name; nothing process-wide changes)."""
+    return queue_for(app)
+
+
+def __getattr__(name: str):
+    # `jobs.huey`: the current app's Huey instance (tests flush it)
+    if name == "huey":
+        return queue_for(current_app._get_current_object()).huey
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- outbox ---------------------------------------------------------------------------------
 
 
 def _deliver_due() -> int:
+    """Deliver the outbox messages that are due (the task `kick` enqueues)."""
     from .services import outbox
 
     report = outbox.deliver_due()
     return len(report.deliveries)
 
 
-@huey.task(name="outbox.deliver_pending")
-@_in_app
-def deliver_pending() -> int:
-    """Deliver the outbox messages that are due (enqueued by `kick`)."""
-    return _deliver_due()
-
-
 def kick() -> None:
-    """Enqueue a delivery of pending outbox messages; never raises (the minute drain catches up)."""
+    """Enqueue a delivery of pending outbox messages on the current app's queue; never raises.
+
+    With OUTBOX_KICK off the web process enqueues nothing and leaves delivery to the worker's
+    drain (every OUTBOX_DRAIN_SECONDS, a minute by default).
+    """
     try:
-        configure(current_app._get_current_object())
-        deliver_pending()
+        app = current_app._get_current_object()
+        if not app.config.get("OUTBOX_KICK", True):
+            return
+        queue_for(app).deliver_pending()
     except Exception:  # noqa: BLE001  (an unreachable queue must not fail a committed request)
         log.warning("could not enqueue outbox delivery", exc_info=True)
 
 
 # -- periodic jobs --------------------------------------------------------------------------
 
-#: name -> task, in the order `drain` runs them
-PERIODIC: dict[str, object] = {}
-
 
 def periodic(schedule, name: str):
-    """A periodic task on `schedule` (huey crontab, UTC), also run once by `jobs drain`."""
+    """A periodic job on `schedule` (huey crontab, UTC), also run once by `jobs drain`."""
 
     def decorator(function):
-        task = huey.periodic_task(schedule, name=f"periodic.{name}")(_in_app(function))
-        PERIODIC[name] = task
-        return task
+        PERIODIC[name] = (schedule, function)
+        return function
 
     return decorator
 
@@ -126,9 +179,18 @@ def drain_outbox() -> str:
 
 @periodic(crontab(minute="*/5"), "expire-holds")
 def expire_holds() -> str:
-    from .services import bookings
+    from .services import cancellations
 
-    return f"expired {bookings.expire_holds()} hold(s)"
+    return f"expired {cancellations.expire_holds()} hold(s)"
+
+
+@periodic(crontab(minute="*/15"), "reconcile-checkouts")
+def reconcile_checkouts() -> str:
+    """Settle paid Checkout Sessions whose webhook never came (confirm, or refund in full)."""
+    from .services import stripe_reconcile
+
+    report = stripe_reconcile.reconcile_recent_sessions()
+    return ", ".join(f"{key} {value}" for key, value in sorted(report.items())) or "no sessions"
 
 
 @periodic(crontab(minute="10"), "refund-unanswered")
@@ -154,16 +216,12 @@ def erase_passports() -> str:
     return f"passport numbers erased: {registration.erase_passports()}"
 
 
-@periodic(crontab(minute="*/15"), "reconcile-checkouts")
-def reconcile_checkouts() -> str:
-    """Placeholder: compare open Stripe Checkout Sessions with our payments (lead fills it)."""
-    return "nothing to do"
-
-
-@periodic(crontab(minute="*/15"), "check-refunds")
+@periodic(crontab(minute="45", hour="20"), "check-refunds")  # 03:45 in Vietnam
 def check_refunds() -> str:
-    """Placeholder: follow refunds still pending at Stripe (lead fills it)."""
-    return "nothing to do"
+    """Refunds that do not add up with their bookings and payments, logged at error level."""
+    from .services import refund_check
+
+    return f"{refund_check.report_refund_mismatches()} mismatch(es)"
 
 
 # -- command line ---------------------------------------------------------------------------
@@ -174,55 +232,75 @@ def jobs_cli():
     pass
 
 
+def _drain_every(queue: Queue, seconds: float, stop: threading.Event) -> None:
+    """Enqueue a delivery every `seconds` (OUTBOX_DRAIN_SECONDS under a minute)."""
+    while not stop.wait(seconds):
+        try:
+            queue.deliver_pending()
+        except Exception:  # noqa: BLE001  (the queue may be back on the next round)
+            log.warning("could not enqueue the drain", exc_info=True)
+
+
 @jobs_cli.command("worker", help="Run the queue's consumer (tasks and the periodic schedule).")
 @click.option("--workers", "-w", default=2, show_default=True, help="Worker threads.")
 @with_appcontext
 def worker(workers: int):
     app = current_app._get_current_object()
-    configure(app)
-    if huey.immediate or _state["url"] == "memory://":
+    queue = queue_for(app)
+    if queue.huey.immediate or queue.url == "memory://":
         raise click.ClickException("the worker needs JOBS_URL (redis:// or sqlite:///)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    click.echo(f"jobs worker on {_state['url'].split('@')[-1]} with {workers} thread(s)")
-    deliver_pending()  # catch up on what was emitted while no worker ran
-    consumer = huey.create_consumer(
+    drain_seconds = float(app.config.get("OUTBOX_DRAIN_SECONDS") or DEFAULT_DRAIN_SECONDS)
+    click.echo(f"jobs worker on {queue.url.split('@')[-1]} with {workers} thread(s)")
+    queue.deliver_pending()  # catch up on what was emitted while no worker ran
+    stop = threading.Event()
+    if drain_seconds < DEFAULT_DRAIN_SECONDS:
+        threading.Thread(
+            target=_drain_every, args=(queue, drain_seconds, stop), daemon=True
+        ).start()
+    consumer = queue.huey.create_consumer(
         workers=workers, worker_type="thread", periodic=True, max_delay=2.0
     )
-    consumer.run()
+    try:
+        consumer.run()
+    finally:
+        stop.set()
 
 
 @jobs_cli.command("drain", help="Run every periodic job and every due outbox message once.")
 @click.option("--skip-periodic", is_flag=True, help="Only deliver the outbox.")
 @with_appcontext
 def drain(skip_periodic: bool):
+    from .extensions import db
     from .services import outbox
 
-    configure(current_app._get_current_object())
+    queue = queue_for(current_app._get_current_object())
     failures = 0
     if not skip_periodic:
-        for name, task in PERIODIC.items():
+        for name, (_schedule, function) in PERIODIC.items():
             if name == "drain-outbox":
                 continue
             try:
-                click.echo(f"{name}: {task.call_local()}")
+                click.echo(f"{name}: {function()}")
             except Exception as exc:  # noqa: BLE001  (one broken job must not stop the others)
+                db.session.rollback()
                 failures += 1
                 log.exception("periodic job %s failed", name)
                 click.echo(f"{name}: FAILED {exc}")
     report = outbox.deliver_due()
     for result in ("done", "failed", "parked"):
         click.echo(f"outbox {result}: {report.count(result)}")
-    _run_queued_tasks()
+    _run_queued_tasks(queue)
     if failures:
         raise click.ClickException(f"{failures} periodic job(s) failed")
 
 
-def _run_queued_tasks() -> None:
+def _run_queued_tasks(queue: Queue) -> None:
     """Run what `kick` queued with no worker listening: the outbox is drained, they are no-ops."""
-    if huey.immediate:
+    if queue.huey.immediate:
         return
     for _ in range(10_000):
-        task = huey.dequeue()
+        task = queue.huey.dequeue()
         if task is None:
             return
-        huey.execute(task)
+        queue.huey.execute(task)

@@ -16,7 +16,7 @@ from marketplace.models import (
     Role,
     RoomType,
 )
-from marketplace.services import accounts
+from marketplace.services import accounts, cancellations
 
 PASSWORD = "correct-horse-1"
 _seq = itertools.count(1)
@@ -205,7 +205,7 @@ def make_booking(
     if status == BookingStatus.PENDING_PAYMENT:
         return booking
     if status == BookingStatus.CANCELLED:
-        bookings.cancel(booking, reason="changed plans")
+        cancellations.cancel(booking, reason="changed plans")
         return booking
     bookings.confirm(booking)
     if status in (BookingStatus.NO_SHOW, BookingStatus.CHECKED_IN):

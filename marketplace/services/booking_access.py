@@ -18,11 +18,11 @@ same rules as SQL conditions, for lists.
 import enum
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select, true
 
+from ..extensions import db
 from ..models import BOOKING_TRANSITIONS, Booking, BookingItem, BookingStatus, Listing, Role, User
-from .errors import Conflict, Forbidden
+from ..models.move_offer import MoveOffer, MoveOfferStatus
 
 SCANNER_ROLES = frozenset({Role.GUIDE, Role.HOST, Role.COOP, Role.ADMIN})
 
@@ -34,12 +34,12 @@ class Side(enum.StrEnum):
     PROVIDER = "provider"
 
 
-def _signed_in(user) -> bool:
+def signed_in(user) -> bool:
     return user is not None and bool(getattr(user, "is_authenticated", False))
 
 
 def can_view(user: User | None, booking: Booking) -> bool:
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     if user.role == Role.ADMIN:
         return True
@@ -53,7 +53,7 @@ def can_view(user: User | None, booking: Booking) -> bool:
 
 def can_manage(user: User | None, booking: Booking) -> bool:
     """May act for the provider side (accept, mark paid, cancel as host): hosts of an item, staff."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     if user.role == Role.ADMIN:
         return True
@@ -65,7 +65,7 @@ def can_manage(user: User | None, booking: Booking) -> bool:
 def cancel_side(user: User | None, booking: Booking, *, holds_link: bool = False) -> Side | None:
     """On which side `user` would cancel: its tourist is the traveller, a manager the provider,
     anyone else holding the booking's link the traveller; None: they may not cancel it at all."""
-    if _signed_in(user) and booking.tourist_id == user.id:
+    if signed_in(user) and booking.tourist_id == user.id:
         return Side.TRAVELLER
     if can_manage(user, booking):
         return Side.PROVIDER
@@ -95,52 +95,31 @@ def can_cancel(
         return False
     if BookingStatus.CANCELLED not in BOOKING_TRANSITIONS[booking.status]:
         return False
-    if own == Side.TRAVELLER:
-        from . import departure_moves
-
-        return departure_moves.open_offer(booking, now) is None
-    return True
+    return own == Side.PROVIDER or not awaits_move_choice(booking)
 
 
-def cancel_as(
-    user: User | None,
-    booking: Booking,
-    reason: str = "",
-    *,
-    holds_link: bool = False,
-    side: Side | None = None,
-    now: datetime | None = None,
-) -> int:
-    """Cancel `booking` for `user` on their side (commits); returns the refund amount.
-
-    The one entry the API and the pages use. Raises Forbidden when they may not cancel it,
-    Conflict `not_cancellable`, ServiceError `reason_required` (provider side without a reason).
-    """
-    own = cancel_side(user, booking, holds_link=holds_link)
-    if own is None or (side is not None and side != own):
-        raise Forbidden(_("You may not cancel this booking."), "forbidden")
-    if not can_cancel(user, booking, holds_link=holds_link, now=now):
-        raise Conflict(_("This booking can no longer be cancelled."), "not_cancellable")
-    actor = user if _signed_in(user) else None
-    if own == Side.PROVIDER:
-        from . import host_bookings
-
-        return host_bookings.cancel_by_host(booking, actor, reason, now=now)
-    from . import bookings
-
-    return bookings.cancel(booking, actor=actor, reason=(reason or "").strip()[:2000], now=now)
+def awaits_move_choice(booking: Booking) -> bool:
+    """A closure offered this booking other departures and its traveller has not chosen yet."""
+    return (
+        db.session.scalar(
+            select(MoveOffer.id)
+            .where(MoveOffer.booking_id == booking.id, MoveOffer.status == MoveOfferStatus.OPEN)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def can_scan(user: User | None, community_id: int | None = None) -> bool:
     """May use the scanner at all (no community given), or check in guests of that community."""
-    if not _signed_in(user) or getattr(user, "role", None) not in SCANNER_ROLES:
+    if not signed_in(user) or getattr(user, "role", None) not in SCANNER_ROLES:
         return False
     return community_id is None or user.is_staff_of(community_id)
 
 
 def can_print(user: User | None, listing: Listing) -> bool:
     """May print the guest list (the booked guests) of `listing`."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     return listing.host_id == user.id or user.manages(listing.community_id)
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import business_today, to_business_time, utcnow
+from ..clock import to_business_time, utcnow
 from ..database import begin_write
 from ..extensions import db
 from ..models import (
@@ -30,9 +30,8 @@ from ..models import (
     RoomType,
 )
 from ..models.states import Outcome, judge
-from . import audit, availability, booking_requests, locks, outbox, pricing, refunds, tickets
+from . import audit, availability, booking_requests, locks, outbox, pricing, tickets
 from .booking_requests import Contact, GuestDetails, StayRequest, TourRequest
-from .cancellation import refund_percent
 from .errors import Conflict, NotFound, ServiceError
 from .references import new_reference
 
@@ -390,110 +389,6 @@ def confirm(booking: Booking, *, actor=None, now: datetime | None = None) -> Out
     return outcome
 
 
-def refund_due(
-    booking: Booking, paid: int, *, by_host: bool = False, now: datetime | None = None
-) -> int:
-    """What the policy gives back of `paid` VND when cancelling now; all of it when the host cancels."""
-    if paid <= 0:
-        return 0
-    if by_host:
-        return paid
-    today = business_today(now)
-    total = booking.total or 1
-    due = 0
-    for item in booking.items:
-        percent = refund_percent(item.listing.cancellation_policy, item.check_in, today)
-        # each item's share of what was paid, at its own listing's policy
-        due += item.subtotal * paid * percent // (total * 100)
-    return min(due, paid)
-
-
-def amount_paid(booking: Booking) -> int:
-    """VND received and kept: succeeded payments less what was decided back."""
-    from ..models import PaymentStatus
-
-    return sum(
-        p.amount - p.amount_refunded
-        for p in booking.payments
-        if p.status == PaymentStatus.SUCCEEDED
-    )
-
-
-def refund_if_cancelled(
-    booking: Booking, *, by_host: bool = False, now: datetime | None = None
-) -> int:
-    """The refund cancelling now would give, from what has been paid: shown before confirming."""
-    return refund_due(booking, amount_paid(booking), by_host=by_host, now=now)
-
-
-def cancel(
-    booking: Booking,
-    *,
-    actor=None,
-    reason: str = "",
-    by_host: bool = False,
-    now: datetime | None = None,
-) -> int:
-    """Cancel, free the inventory at once, decide the refund, commit; returns the refund amount.
-
-    Open card checkout pages are closed first, so a cancelled booking cannot be paid; a payment
-    that still lands afterwards is refunded in full (see payments.settle).
-    Raises Conflict `not_cancellable` when the booking is past cancelling or already cancelled.
-    """
-    from . import payments  # payments builds on this module's transitions
-
-    now = now or utcnow()
-    booking_id = booking.id
-    closed, unreachable = payments.close_checkout_pages(booking_id)
-    booking = locks.locked_booking(booking_id)
-    outcome = judge(BOOKING_TRANSITIONS, booking.status, BookingStatus.CANCELLED)
-    if outcome is not Outcome.APPLIED:
-        db.session.rollback()
-        message = (
-            _("This booking is already cancelled.")
-            if outcome is Outcome.ALREADY
-            else _("This booking can no longer be cancelled.")
-        )
-        raise Conflict(message, "not_cancellable")
-    payments.mark_checkout_pages_closed(booking, closed)
-    booking.refund_amount = refund_if_cancelled(booking, by_host=by_host, now=now)
-    transition(booking, BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
-    refunds.refund_amount(booking, booking.refund_amount, "cancellation", now=now, actor=actor)
-    if unreachable:
-        payments.retry_closing_checkout_pages(booking)
-    announce(booking, "cancelled")
-    db.session.commit()
-    outbox.kick()
-    return booking.refund_amount
-
-
-def expire_holds(now: datetime | None = None) -> int:
-    """Mark lapsed holds as expired (their inventory is already free); returns how many.
-
-    Each booking is its own unit of work: locked and re-read, so one paid a moment ago stays
-    confirmed.
-    """
-    from . import payments
-
-    now = now or utcnow()
-    lapsed = db.session.scalars(
-        select(Booking.id).where(
-            Booking.status == BookingStatus.PENDING_PAYMENT, Booking.hold_expires_at <= now
-        )
-    ).all()
-    expired = 0
-    for booking_id in lapsed:
-        booking = locks.locked_booking(booking_id)
-        still_lapsed = booking.hold_expires_at is not None and booking.hold_expires_at <= now
-        if still_lapsed and transition(booking, BookingStatus.EXPIRED, now=now) is Outcome.APPLIED:
-            expired += 1
-            # Stripe keeps a checkout page open 30 min at least: close it so it cannot be paid
-            payments.retry_closing_checkout_pages(booking)
-        db.session.commit()
-    outbox.kick()
-    return expired
-
-
 def get_by_reference(reference: str) -> Booking:
     booking = db.session.scalar(
         select(Booking).where(Booking.reference == (reference or "").upper())
@@ -522,14 +417,9 @@ def announce(booking: Booking, event: str) -> None:
 
 __all__ = [
     "ServiceError",
-    "amount_paid",
     "announce",
-    "cancel",
     "confirm",
-    "expire_holds",
     "get_by_reference",
     "place_booking",
-    "refund_due",
-    "refund_if_cancelled",
     "transition",
 ]

@@ -35,7 +35,7 @@ from ..models import (
     TicketStatus,
     User,
 )
-from . import audit, booking_access, bookings, money_rules, ticket_tokens, tickets
+from . import audit, booking_access, bookings, host_payments, money_rules, ticket_tokens, tickets
 from .errors import Conflict, Forbidden, NotFound, ServiceError
 from .locks import locked_booking
 from .references import is_reference, normalize_reference, scanner_rule
@@ -127,12 +127,11 @@ def collect_cash(reference: str, actor: User, amount, *, now: datetime | None = 
     Raises NotFound, Forbidden (not a host of the booking nor the cooperative), Conflict
     `already_paid`, ServiceError `invalid_amount` (field amount).
     """
-    from . import payments
 
     booking = bookings.get_by_reference(normalize_reference(reference or ""))
     if amount_due(booking) <= 0:
         raise Conflict(_("There is nothing to collect for this booking."), "already_paid")
-    payments.record_cash(booking, actor, amount, now=now)
+    host_payments.record_cash(booking, actor, amount, now=now)
     return amount_due(booking)
 
 

@@ -37,7 +37,7 @@ from ..models import (
     User,
 )
 from ..models.states import Outcome, judge
-from . import audit, bookings, departure_moves, listings, locks, outbox
+from . import audit, bookings, cancellations, departure_moves, listings, locks, outbox
 from .departure_moves import (  # noqa: F401  (closures' public surface: pages, mail, jobs)
     accept_move,
     open_offer,
@@ -140,7 +140,9 @@ def _settle(booking_id, departure_ids, actor, reason, now, result: ClosureResult
             result.offered.append(booking.reference)
             return
     db.session.rollback()  # bookings.cancel locks and re-checks itself (no lock during Stripe)
-    result.refunds += bookings.cancel(booking, actor=actor, reason=reason, by_host=True, now=now)
+    result.refunds += cancellations.cancel(
+        booking, actor=actor, reason=reason, by_host=True, now=now
+    )
     result.cancelled.append(booking.reference)
 
 

@@ -36,7 +36,7 @@ from ..models import (
     MoveOfferStatus,
 )
 from ..models.states import Outcome, judge
-from . import audit, availability, booking_rules, bookings, locks, outbox, tickets
+from . import audit, availability, booking_rules, bookings, cancellations, locks, outbox, tickets
 from .errors import Conflict, NotFound, ServiceError
 
 #: how many other departures a tourist of a cancelled one is offered
@@ -309,7 +309,7 @@ def refuse_move(booking: Booking, actor=None, now: datetime | None = None) -> An
 def _refund(booking: Booking, reason: str, actor, now: datetime) -> int:
     """Cancel with everything paid given back; `bookings.cancel` locks and re-checks."""
     try:
-        return bookings.cancel(booking, actor=actor, reason=reason, by_host=True, now=now)
+        return cancellations.cancel(booking, actor=actor, reason=reason, by_host=True, now=now)
     except Conflict as exc:
         if exc.code != "not_cancellable":
             raise
@@ -359,5 +359,5 @@ def _lapse(offer_id: int, booking_id: int, now: datetime) -> bool:
     db.session.commit()
     if item is None:  # the booking ended another way
         return False
-    bookings.cancel(booking, reason=reason, by_host=True, now=now)
+    cancellations.cancel(booking, reason=reason, by_host=True, now=now)
     return True

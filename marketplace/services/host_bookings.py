@@ -21,7 +21,7 @@ from ..models import (
     User,
 )
 from ..models.states import Outcome
-from . import bookings
+from . import bookings, cancellations
 from .booking_access import can_manage
 from .errors import Conflict, NotFound, ServiceError
 from .locks import lock
@@ -93,7 +93,9 @@ def cancel_by_host(booking: Booking, actor: User, reason: str, now=None) -> int:
     """
     if not (reason or "").strip():
         raise ServiceError(_("Say why, for the tourist."), "reason_required", "reason")
-    return bookings.cancel(booking, actor=actor, reason=reason.strip()[:500], by_host=True, now=now)
+    return cancellations.cancel(
+        booking, actor=actor, reason=reason.strip()[:500], by_host=True, now=now
+    )
 
 
 def mark_no_show(booking: Booking, actor: User, now: datetime | None = None) -> None:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from ..clock import business_today
 from ..models import PaymentMethod, PaymentStatus
-from .cancellation import refund_percent
+from .cancellation_policy import refund_percent
 
 
 def payment_left(payment) -> int:

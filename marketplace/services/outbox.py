@@ -48,7 +48,7 @@ MAX_BACKOFF = timedelta(hours=6)
 #: imported the web views that import them); add yours here
 HANDLER_MODULES: list[str] = [
     "marketplace.mailing.booking_mail",
-    "marketplace.services.payments",
+    "marketplace.services.checkout_pages",
     "marketplace.services.refunds",
 ]
 

@@ -12,12 +12,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import db
-from ..gateways import stripe_gateway
+from ..gateways import stripe_gateway, vietqr
 from ..models import (
     PAYMENT_TRANSITIONS,
     Booking,
@@ -27,9 +26,8 @@ from ..models import (
     PaymentStatus,
 )
 from ..models.states import Outcome, judge
-from . import audit, booking_queries, bookings, ledger, locks, outbox, payment_status, refunds
-from .booking_access import can_manage
-from .errors import Conflict, Forbidden, ServiceError
+from . import audit, booking_queries, bookings, ledger, locks, money_rules, refunds
+from .errors import Conflict, ServiceError
 
 #: a pay-at-arrival request keeps its units this long while the host decides
 PAY_AT_ARRIVAL_HOLD = timedelta(hours=24)
@@ -80,8 +78,42 @@ def pending_payments(booking: Booking, method: PaymentMethod) -> list[Payment]:
 
 
 def due(booking: Booking) -> int:
-    """What is still to pay on the booking."""
-    return max(booking.total - bookings.amount_paid(booking), 0)
+    """What is still to pay on the booking (`money_rules.due`)."""
+    return money_rules.due(booking)
+
+
+#: NAPAS bank identification numbers of the banks people here use most
+BANK_NAMES = {
+    "970436": "Vietcombank",
+    "970415": "VietinBank",
+    "970418": "BIDV",
+    "970405": "Agribank",
+    "970422": "MB Bank",
+    "970407": "Techcombank",
+    "970432": "VPBank",
+    "970416": "ACB",
+    "970423": "TPBank",
+    "970403": "Sacombank",
+}
+
+
+def vietqr_details(booking: Booking, amount: int | None = None) -> dict:
+    """The community's account and the VietQR text for `amount` (default: what is due)."""
+    community = booking.community
+    amount = money_rules.due(booking) if amount is None else amount
+    return {
+        "payload": vietqr.build_payload(
+            community.bank_bin, community.bank_account_number, amount, booking.reference
+        ),
+        "amount": amount,
+        "purpose": vietqr.clean_purpose(booking.reference),
+        "bank_name": BANK_NAMES.get(community.bank_bin, community.bank_bin),
+        "account": {
+            "bank_bin": community.bank_bin,
+            "account_number": community.bank_account_number,
+            "account_name": community.bank_account_name or "",
+        },
+    }
 
 
 # --- starting a payment ----------------------------------------------------------------------
@@ -128,7 +160,7 @@ def start_payment(
     except ServiceError:
         db.session.rollback()
         if session is not None:
-            close_checkout_pages(booking.id)
+            _abandon(session.id)
         raise
     starter = {
         PaymentMethod.STRIPE: _start_stripe,
@@ -139,6 +171,14 @@ def start_payment(
     booking.payment_method = method.value
     db.session.commit()
     return result
+
+
+def _abandon(session_id: str) -> None:
+    """Close a page made for a booking that stopped waiting for payment meanwhile."""
+    try:
+        stripe_gateway.expire_checkout_session(session_id)
+    except stripe_gateway.GatewayError as exc:  # it expires by itself; paid, it is refunded
+        current_app.logger.warning("could not expire %s: %s", session_id, exc)
 
 
 def _check_payable(booking: Booking, method: PaymentMethod, now: datetime) -> None:
@@ -240,7 +280,7 @@ def _start_vietqr(booking: Booking, now: datetime, **_session):
         db.session.add(payment)
         db.session.flush()
         audit.record(payment, "transfer_awaited", to_state=payment.status, data={"amount": amount})
-    details = payment_status.vietqr_details(booking, amount)
+    details = vietqr_details(booking, amount)
     return PaymentStart(
         "vietqr", payment, amount=amount, payload=details["payload"], account=details["account"]
     )
@@ -334,137 +374,7 @@ def receive(payment: Payment, amount: int, *, actor=None, now: datetime) -> str:
     return outcome
 
 
-# --- checkout pages --------------------------------------------------------------------------
-
-
-def close_checkout_pages(booking_id: int) -> tuple[set[int], bool]:
-    """Expire the booking's open Stripe checkout pages (no lock held during the calls).
-
-    Returns the ids of the payments whose page is now closed, and whether Stripe could not be
-    reached for some (then `retry_closing_checkout_pages` leaves it to the outbox). A page
-    already paid is left to its webhook; if paid later, the money is refunded in full.
-    """
-    db.session.commit()  # nothing may be locked while Stripe answers
-    pending = db.session.execute(
-        select(Payment.id, Payment.provider_ref).where(
-            Payment.booking_id == booking_id,
-            Payment.method == PaymentMethod.STRIPE,
-            Payment.status == PaymentStatus.PENDING,
-            Payment.provider_ref.is_not(None),
-        )
-    ).all()
-    closed, unreachable = set(), False
-    for payment_id, session_id in pending:
-        try:
-            status = stripe_gateway.expire_checkout_session(session_id)
-        except stripe_gateway.GatewayError as exc:
-            current_app.logger.warning("could not expire %s: %s", session_id, exc)
-            unreachable = True
-            continue
-        if status == "expired":
-            closed.add(payment_id)
-    return closed, unreachable
-
-
-def mark_checkout_pages_closed(booking: Booking, closed: set[int], note: str = "") -> int:
-    """Record pages `close_checkout_pages` closed (locked caller); returns how many moved."""
-    moved = 0
-    for payment in booking.payments:
-        if payment.id in closed:
-            outcome = move(payment, PaymentStatus.CANCELLED, note=note or "checkout closed")
-            moved += outcome is Outcome.APPLIED
-    return moved
-
-
-def retry_closing_checkout_pages(booking: Booking) -> None:
-    """Leave closing the booking's open checkout pages to the outbox (caller's transaction)."""
-    if pending_payments(booking, PaymentMethod.STRIPE):
-        outbox.emit("stripe.expire_checkout", {"booking_id": booking.id})
-
-
-@outbox.handles("stripe.expire_checkout")
-def expire_checkout_sessions(payload: dict, _message_id: int = 0) -> int:
-    """Close a booking's open checkout pages, commit; how many. Raises GatewayError (retried)."""
-    booking_id = payload["booking_id"]
-    closed, unreachable = close_checkout_pages(booking_id)
-    booking = locks.locked_booking(booking_id)
-    moved = mark_checkout_pages_closed(booking, closed, note="hold lapsed")
-    db.session.commit()
-    if unreachable:
-        raise stripe_gateway.GatewayError("Stripe could not be reached to close a checkout page")
-    return moved
-
-
-# --- host and cooperative actions ------------------------------------------------------------
-
-
-def _check_manager(booking: Booking, actor) -> None:
-    if not can_manage(actor, booking):
-        raise Forbidden(
-            _("Only the hosts of this booking or the cooperative can do this."), "forbidden"
-        )
-
-
-def _request_of(booking: Booking) -> Payment:
-    pending = pending_payments(booking, PaymentMethod.PAY_AT_ARRIVAL)
-    if not pending or booking.status != BookingStatus.PENDING_PAYMENT:
-        raise Conflict(_("There is no request to pay at arrival waiting."), "no_request")
-    return pending[-1]
-
-
-def accept_pay_at_arrival(booking: Booking, actor, *, now: datetime | None = None) -> Outcome:
-    """The host takes the booking and the cash at arrival: confirm, commit.
-
-    Raises Forbidden, Conflict `no_request`, `sold_out` (the hold lapsed and the units went).
-    """
-    now = now or utcnow()
-    booking = locks.lock(booking)
-    try:
-        _check_manager(booking, actor)
-        payment = _request_of(booking)
-        outcome = bookings.transition(booking, BookingStatus.CONFIRMED, actor=actor, now=now)
-    except ServiceError:
-        db.session.rollback()
-        raise
-    audit.record(payment, "accepted", actor=actor)
-    if outcome is Outcome.APPLIED:
-        bookings.announce(booking, "confirmed")
-    db.session.commit()
-    outbox.kick()
-    return outcome
-
-
-def decline_pay_at_arrival(booking: Booking, actor, reason: str = "", *, now=None) -> None:
-    """The host will not take this guest without payment: the booking is cancelled, commit.
-
-    Raises Forbidden, Conflict `no_request`.
-    """
-    now = now or utcnow()
-    booking = locks.lock(booking)
-    try:
-        _check_manager(booking, actor)
-        payment = _request_of(booking)
-    except ServiceError:
-        db.session.rollback()
-        raise
-    move(payment, PaymentStatus.CANCELLED, actor=actor, note=reason)
-    db.session.flush()
-    bookings.cancel(
-        booking, actor=actor, reason=reason or _("Declined by the host"), by_host=True, now=now
-    )
-
-
-def _parse_amount(amount) -> int:
-    try:
-        value = int(str(amount).replace(".", "").replace(",", "").replace(" ", ""))
-    except (TypeError, ValueError):
-        raise ServiceError(_("Enter the amount in dong."), "invalid_amount", "amount") from None
-    if value <= 0 or value > MAX_AMOUNT:
-        raise ServiceError(_("Enter the amount in dong."), "invalid_amount", "amount")
-    return value
-
-
-def _pending_or_new(booking: Booking, method: PaymentMethod, amount: int, now) -> Payment:
+def pending_or_new(booking: Booking, method: PaymentMethod, amount: int, now) -> Payment:
     """The latest pending payment of `method`, or a new one for money that came unannounced."""
     pending = pending_payments(booking, method)
     if pending:
@@ -477,65 +387,6 @@ def _pending_or_new(booking: Booking, method: PaymentMethod, amount: int, now) -
 
 def record_bank_payment(booking: Booking, amount: int, *, transfer_id=None, actor=None, now):
     """Money arrived by bank transfer (locked caller's transaction); returns the settle outcome."""
-    payment = _pending_or_new(booking, PaymentMethod.VIETQR, amount, now)
+    payment = pending_or_new(booking, PaymentMethod.VIETQR, amount, now)
     payment.provider_ref = transfer_id or payment.provider_ref
     return payment, receive(payment, amount, actor=actor, now=now)
-
-
-def mark_transfer_received(booking: Booking, actor, *, amount=None, now=None) -> str:
-    """The host or the cooperative saw the transfer arrive: record it, confirm, commit.
-
-    Returns the outcome ("confirmed"; "sold_out" or "cancelled" mean a refund is due by hand).
-    Raises Forbidden, Conflict `already_paid`, ServiceError `invalid_amount`.
-    """
-    now = now or utcnow()
-    parsed = None if amount in (None, "") else _parse_amount(amount)
-    booking = locks.lock(booking)
-    try:
-        _check_manager(booking, actor)
-        if due(booking) <= 0:
-            raise Conflict(_("This booking is already paid."), "already_paid")
-    except ServiceError:
-        db.session.rollback()
-        raise
-    _payment, outcome = record_bank_payment(
-        booking, due(booking) if parsed is None else parsed, actor=actor, now=now
-    )
-    db.session.commit()
-    outbox.kick()
-    return outcome
-
-
-def record_cash(booking: Booking, actor, amount, *, now: datetime | None = None) -> Payment:
-    """Cash taken at arrival: record it (confirming a booking still pending), commit.
-
-    Raises Forbidden, ServiceError `invalid_amount` (field amount), Conflict `already_paid`,
-    `not_payable`.
-    """
-    now = now or utcnow()
-    amount = _parse_amount(amount)
-    booking = locks.lock(booking)
-    try:
-        _check_manager(booking, actor)
-        still_due = due(booking)
-        if still_due <= 0:
-            raise Conflict(_("This booking is already paid."), "already_paid")
-        if amount > still_due:
-            raise ServiceError(
-                _(
-                    "That is more than the %(due)s still due.",
-                    due=f"{still_due:,}".replace(",", "."),
-                ),
-                "invalid_amount",
-                "amount",
-            )
-        if booking.status not in PAID_STATES | {BookingStatus.PENDING_PAYMENT}:
-            raise Conflict(_("This booking is not expecting payment."), "not_payable")
-    except ServiceError:
-        db.session.rollback()
-        raise
-    payment = _pending_or_new(booking, PaymentMethod.PAY_AT_ARRIVAL, amount, now)
-    receive(payment, amount, actor=actor, now=now)
-    db.session.commit()
-    outbox.kick()
-    return payment

@@ -19,7 +19,7 @@ from wtforms.validators import Length
 from ..clock import business_today
 from ..services import booking_queries, bookings
 from ..services.booking_requests import COUNTRY_CODES, parse_contact, parse_guests, parse_items
-from ..services.cancellation import describe
+from ..services.cancellation_policy import describe
 from ..services.errors import ServiceError
 from .booking_access import remember_guest_booking
 

@@ -9,7 +9,7 @@ from .. import labels
 from ..clock import business_today
 from ..gateways import qr
 from ..models import ListingKind
-from ..services import availability, cancellation, catalogue, search
+from ..services import availability, cancellation_policy, catalogue, search
 from ..services.errors import ServiceError
 
 bp = Blueprint("public", __name__)
@@ -82,7 +82,7 @@ def listing(key: str):
         fallback=fallback,
         alternatives=alternatives,
         calendar=calendar,
-        policy=cancellation.describe(found.cancellation_policy),
+        policy=cancellation_policy.describe(found.cancellation_policy),
         query=query,
         errors=errors,
         raw=request.args,

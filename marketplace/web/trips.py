@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from ..models import BOOKING_STATUS_TITLES, Booking
 from ..money import format_vnd
-from ..services import booking_access, booking_queries, closures, money_rules
-from ..services.cancellation import describe
+from ..services import booking_access, booking_queries, cancellations, closures, money_rules
+from ..services.cancellation_policy import describe
 from ..services.errors import ServiceError
 from .booking_access import booking_key, holds_link, viewable_booking
 
@@ -122,7 +122,7 @@ def cancel(reference: str):
     if request.method == "POST":
         reason = (request.form.get("reason") or "").strip()[:2000]
         try:
-            refund = booking_access.cancel_as(
+            refund = cancellations.cancel_as(
                 current_user,
                 booking,
                 reason,

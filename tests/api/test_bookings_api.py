@@ -7,7 +7,7 @@ import pytest
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import Booking, BookingStatus, ListingKind, Payment, PaymentStatus, Role
-from marketplace.services import bookings
+from marketplace.services import bookings, host_payments
 from tests.factories import (
     BOOKING_CONTACT,
     FOREIGN_GUEST,
@@ -315,7 +315,7 @@ def test_refunds_are_listed_with_the_payments(client):
     reference = _book(client, tourist, listing)  # 10 days ahead, moderate policy: full refund
     booking = bookings.get_by_reference(reference)
     payments.start_payment(booking, "vietqr")
-    payments.mark_transfer_received(booking, listing.host)
+    host_payments.mark_transfer_received(booking, listing.host)
     response = client.post(
         f"/api/v1/bookings/{reference}/cancel",
         json={"reason": "flooded road"},

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, BookingStatus, CheckIn, Role, Scan
-from marketplace.services import accounts, bookings, ticket_tokens, tickets
+from marketplace.services import accounts, bookings, cancellations, ticket_tokens, tickets
 from tests.factories import (
     bearer,
     login,
@@ -85,7 +85,7 @@ def test_a_cancelled_booking_is_canceled(client, place):
     _, listing, guide = place
     booking = make_ticketed_booking(listing)
     secret = secret_of(booking)
-    bookings.cancel(booking, reason="rain")
+    cancellations.cancel(booking, reason="rain")
     assert scan(client, guide, secret)["result"] == "canceled"
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import CheckIn, Role
-from marketplace.services import tickets
+from marketplace.services import host_payments, tickets
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, PHONE
 from tests.factories import PASSWORD, make_community, make_listing, make_ticketed_booking, make_user
 
@@ -195,7 +195,7 @@ def test_the_host_records_the_cash_of_a_pay_at_arrival_guest(live_server, phone,
     listing = make_listing(community=community, host=host, units=2, title="Nhà sàn Bà Hoa")
     booking = make_held_booking(listing, start_in_days=0)
     payments.start_payment(booking, "pay_at_arrival")
-    payments.accept_pay_at_arrival(booking, host)
+    host_payments.accept_pay_at_arrival(booking, host)
     page, errors = open_scanner(phone, live_server, host)
 
     page.fill("#reference", booking.reference)

@@ -37,9 +37,10 @@ from marketplace.models import (
 from marketplace.services import (
     availability,
     bank_transfers,
-    bookings,
+    cancellations,
     checkin,
     closures,
+    host_payments,
     payment_events,
     payments,
 )
@@ -179,7 +180,7 @@ def test_cancel_racing_the_card_webhook_ends_cancelled_and_refunded(racing_app, 
             racing_app,
             Side(
                 "cancel",
-                lambda b: bookings.cancel(b, reason="changed plans"),
+                lambda b: cancellations.cancel(b, reason="changed plans"),
                 lambda: load_booking(booking_id),
             ),
             Side("webhook", lambda _: payment_events.handle_stripe_event(event)),
@@ -214,7 +215,7 @@ def test_expiry_racing_a_late_card_payment_confirms_a_room_still_free(racing_app
         result = race(
             racing_app,
             # the job runs again and again while the payment is being recorded
-            Side("expire", lambda _: bookings.expire_holds(now=later), repeat=True),
+            Side("expire", lambda _: cancellations.expire_holds(now=later), repeat=True),
             Side("webhook", lambda _: payment_events.handle_stripe_event(event, now=later)),
             round_no=n,
         )
@@ -242,13 +243,13 @@ def test_two_cancels_of_a_transfer_paid_booking_refund_once(racing_app, emulator
     def one_round(n):
         listing = make_listing()
         booking = make_held_booking(listing, email=f"cancel-twice-{n}@example.test")
-        payments.mark_transfer_received(booking, listing.host)
+        host_payments.mark_transfer_received(booking, listing.host)
         booking_id = booking.id
         fresh_view()
         assert books_of(booking_id).booking.status == BookingStatus.CONFIRMED
 
         def cancel(b):
-            return bookings.cancel(b, reason="changed plans")
+            return cancellations.cancel(b, reason="changed plans")
 
         result = race(
             racing_app,
@@ -290,7 +291,7 @@ def test_transfer_received_clicked_twice_records_the_money_once(racing_app, emul
 
         def click(prepared):
             booking, host = prepared
-            return payments.mark_transfer_received(booking, host)
+            return host_payments.mark_transfer_received(booking, host)
 
         result = race(
             racing_app, Side("click-1", click, prepare), Side("click-2", click, prepare), round_no=n
@@ -323,7 +324,7 @@ def test_cash_collected_twice_at_the_door_is_recorded_once(racing_app, emulator)
         listing = make_listing()
         booking = make_held_booking(listing, email=f"cash-twice-{n}@example.test")
         payments.start_payment(booking, "pay_at_arrival")
-        payments.accept_pay_at_arrival(booking, listing.host)
+        host_payments.accept_pay_at_arrival(booking, listing.host)
         booking_id, reference, total = booking.id, booking.reference, booking.total
         fresh_view()
         assert checkin.amount_due(books_of(booking_id).booking) == total
@@ -429,7 +430,7 @@ def test_accepting_a_move_racing_a_refusal_ends_one_way(racing_app, emulator):
         booking = make_booking(
             departure=cancelled, participants=2, status=BookingStatus.PENDING_PAYMENT
         )
-        payments.mark_transfer_received(booking, tour.host)
+        host_payments.mark_transfer_received(booking, tour.host)
         outcome = closures.cancel_departure(cancelled, coop, "Flooded road")
         assert outcome.offered == [booking.reference]
         booking_id, other_id, total = booking.id, other.id, booking.total
@@ -487,7 +488,7 @@ def test_cash_at_check_in_racing_a_card_payment_keeps_one(racing_app, emulator):
         booking = make_held_booking(listing, email=f"cash-card-{n}@example.test")
         started = payments.start_payment(booking, "stripe", **URLS)  # the page stays open
         payments.start_payment(booking, "pay_at_arrival")
-        payments.accept_pay_at_arrival(booking, listing.host)
+        host_payments.accept_pay_at_arrival(booking, listing.host)
         event = pay_on_stripe(emulator, started.session_id)
         booking_id, reference, total = booking.id, booking.reference, booking.total
         fresh_view()

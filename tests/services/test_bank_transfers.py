@@ -2,7 +2,7 @@
 
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, PaymentStatus, Role, TransferOutcome
-from marketplace.services import bank_transfers, bookings, payments
+from marketplace.services import bank_transfers, cancellations, host_payments, payments
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 
@@ -25,7 +25,7 @@ def test_statement_import_matches_and_lists_the_lines_left_over():
     short = make_held_booking(listing)
     over = make_held_booking(listing)
     cancelled = make_held_booking(listing)
-    bookings.cancel(cancelled, reason="changed plans")
+    cancellations.cancel(cancelled, reason="changed plans")
     ref = lambda b: b.reference.replace("-", "")  # noqa: E731  (banks drop the dash)
     text = _statement(
         ("FT001", f"{exact.total:,}".replace(",", "."), f"MBVCB.111.{ref(exact)}.CT tu AN"),
@@ -93,7 +93,7 @@ def test_the_host_marks_a_transfer_received():
     host = make_user(Role.HOST, community=community)
     booking = make_held_booking(make_listing(community=community, host=host))
     payments.start_payment(booking, "vietqr")
-    assert payments.mark_transfer_received(booking, host) == "confirmed"
+    assert host_payments.mark_transfer_received(booking, host) == "confirmed"
     db.session.expire_all()
     assert booking.status == BookingStatus.CONFIRMED
     assert payments.due(booking) == 0

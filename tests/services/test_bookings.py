@@ -8,7 +8,7 @@ from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BlockedNight, BookingStatus, ListingKind
 from marketplace.models.states import Outcome
-from marketplace.services import availability, bookings
+from marketplace.services import availability, bookings, cancellations
 from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
 from marketplace.services.errors import ServiceError
 from tests.factories import make_departure, make_listing
@@ -116,10 +116,10 @@ def test_cancel_frees_inventory_at_once():
     booking, _ = bookings.place_booking([stay(room)], CONTACT)
     bookings.confirm(booking)
     request = stay(room)
-    bookings.cancel(booking, reason="plans changed")
+    cancellations.cancel(booking, reason="plans changed")
     assert availability.free_units([room], request.check_in, request.check_out)[room.id] == 1
     with pytest.raises(ServiceError) as excinfo:
-        bookings.cancel(booking)
+        cancellations.cancel(booking)
     assert excinfo.value.code == "not_cancellable"
 
 
@@ -128,7 +128,7 @@ def test_late_payment_confirms_when_units_are_still_free_and_refuses_when_gone()
     now = datetime.now(UTC)
     late, _ = bookings.place_booking([stay(room)], CONTACT, now=now)
     later = now + timedelta(hours=1)
-    bookings.expire_holds(now=later)
+    cancellations.expire_holds(now=later)
     assert late.status == BookingStatus.EXPIRED
     assert bookings.confirm(late, now=later) is Outcome.APPLIED
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from marketplace.clock import BUSINESS_TZ
 from marketplace.extensions import db
 from marketplace.models import LedgerAccount, LedgerEntry, LedgerKind, Payout, Refund, Role
-from marketplace.services import bookings, ledger, payments
+from marketplace.services import cancellations, host_payments, ledger, payments
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 
@@ -25,7 +25,7 @@ def test_a_payment_splits_into_host_fund_and_commission_by_the_community_rates()
     listing = make_listing(community=community, nightly_price=333_333)
     booking = make_held_booking(listing, nights=1)
     coop = make_user(Role.COOP, community=community)
-    payments.mark_transfer_received(booking, coop)
+    host_payments.mark_transfer_received(booking, coop)
     entries = db.session.scalars(select(LedgerEntry)).all()
     by_account = {e.account: e.amount for e in entries}
     assert sum(by_account.values()) == 333_333
@@ -55,15 +55,17 @@ def test_a_month_of_mixed_payments_and_refunds_sums_to_paid_minus_refunded():
         if day % 4 == 0:
             # cash at arrival, part of it
             payments.start_payment(booking, "pay_at_arrival", now=now)
-            payments.accept_pay_at_arrival(booking, coop, now=now)
-            payments.record_cash(booking, coop, booking.total - 1_000, now=now)
+            host_payments.accept_pay_at_arrival(booking, coop, now=now)
+            host_payments.record_cash(booking, coop, booking.total - 1_000, now=now)
             paid += booking.total - 1_000
         else:
-            payments.mark_transfer_received(booking, coop, now=now)
+            host_payments.mark_transfer_received(booking, coop, now=now)
             paid += booking.total
         if day % 3 == 1:
             # cancelled later the same month: the policy gives some or all of it back
-            refund = bookings.cancel(booking, reason="plans changed", now=now + timedelta(hours=1))
+            refund = cancellations.cancel(
+                booking, reason="plans changed", now=now + timedelta(hours=1)
+            )
             refunded += refund
     assert refunded > 0
     totals = ledger.totals_by_account(2026, 3)
@@ -93,7 +95,7 @@ def test_a_payout_run_settles_host_shares_once():
     coop = make_user(Role.COOP, community=community)
     listing = make_listing(community=community)
     booking = make_held_booking(listing)
-    payments.mark_transfer_received(booking, coop)
+    host_payments.mark_transfer_received(booking, coop)
     period_end = datetime.now(UTC) + timedelta(days=30)  # after the stay
     first = ledger.run_payouts(period_end, actor=coop)
     assert len(first) == 1 and first[0].host_id == listing.host_id
@@ -121,8 +123,8 @@ def _host_entries(host_id):
 def _paid_in_cash(listing, coop, *, now=T0, start_in_days=10, amount=None):
     booking = make_held_booking(listing, start_in_days=start_in_days, now=now)
     payments.start_payment(booking, "pay_at_arrival", now=now)
-    payments.accept_pay_at_arrival(booking, coop, now=now)
-    payments.record_cash(booking, coop, amount or booking.total, now=now)
+    host_payments.accept_pay_at_arrival(booking, coop, now=now)
+    host_payments.record_cash(booking, coop, amount or booking.total, now=now)
     return booking
 
 
@@ -155,7 +157,7 @@ def test_what_a_host_owes_from_cash_nets_against_their_transfer_shares():
     listing = make_listing(community=community, units=3, nightly_price=500_000)
     _paid_in_cash(listing, coop)
     by_bank = make_held_booking(listing, now=T0)
-    payments.mark_transfer_received(by_bank, coop, now=T0)
+    host_payments.mark_transfer_received(by_bank, coop, now=T0)
     [payout] = ledger.run_payouts(datetime(2026, 4, 1, tzinfo=UTC))
     assert payout.amount == 850_000 - 150_000
     assert ledger.unsettled_balance(listing.host_id) == 0
@@ -166,7 +168,7 @@ def test_a_cash_refund_is_given_back_by_the_host_and_reverses_what_they_collecte
     coop = make_user(Role.COOP, community=community)
     listing = make_listing(community=community, nightly_price=500_000)
     booking = _paid_in_cash(listing, coop, start_in_days=40)
-    refund = bookings.cancel(booking, reason="plans changed", now=T0 + timedelta(hours=1))
+    refund = cancellations.cancel(booking, reason="plans changed", now=T0 + timedelta(hours=1))
     assert refund == booking.total  # moderate policy, long before arrival: all of it
     by_kind = defaultdict(int)
     for entry in _host_entries(listing.host_id):
@@ -183,7 +185,7 @@ def test_a_refund_is_counted_once_and_again_only_after_it_was_reversed():
     coop = make_user(Role.COOP, community=community)
     listing = make_listing(community=community)
     booking = _paid_in_cash(listing, coop, start_in_days=40)
-    bookings.cancel(booking, reason="plans changed", now=T0)
+    cancellations.cancel(booking, reason="plans changed", now=T0)
     [refund] = db.session.scalars(select(Refund)).all()
     assert ledger.record_refund(refund, now=T0) == []  # already counted
     assert ledger.record_payment(refund.payment, now=T0) == []
@@ -209,7 +211,7 @@ def test_host_shares_are_paid_out_only_once_the_stay_is_over():
     coop = make_user(Role.COOP, community=community)
     listing = make_listing(community=community, nightly_price=500_000)
     booking = make_held_booking(listing, start_in_days=10, nights=2, now=T0)
-    payments.mark_transfer_received(booking, coop, now=T0)
+    host_payments.mark_transfer_received(booking, coop, now=T0)
     check_out = booking.items[0].check_out
     assert ledger.run_payouts(_business_midnight(check_out)) == []  # the last night is not over
     [payout] = ledger.run_payouts(_business_midnight(check_out + timedelta(days=1)))
@@ -221,11 +223,11 @@ def test_refunds_count_at_once_and_final_bookings_are_paid_whatever_the_date():
     coop = make_user(Role.COOP, community=community)
     listing = make_listing(community=community, units=3, nightly_price=500_000)
     future = make_held_booking(listing, start_in_days=60, nights=2, now=T0)
-    payments.mark_transfer_received(future, coop, now=T0)
+    host_payments.mark_transfer_received(future, coop, now=T0)
     cancelled = make_held_booking(listing, start_in_days=60, nights=2, now=T0)
-    payments.mark_transfer_received(cancelled, coop, now=T0)
+    host_payments.mark_transfer_received(cancelled, coop, now=T0)
     # moderate policy close to arrival keeps half: the host earns their share of the half kept
-    kept = cancelled.total - bookings.cancel(
+    kept = cancelled.total - cancellations.cancel(
         cancelled, now=_business_midnight(cancelled.items[0].check_in - timedelta(days=2))
     )
     assert 0 < kept < cancelled.total

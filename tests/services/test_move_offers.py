@@ -22,7 +22,13 @@ from marketplace.models import (
     Role,
 )
 from marketplace.models.states import Outcome, judge
-from marketplace.services import availability, bookings, closures, departure_moves, payments
+from marketplace.services import (
+    availability,
+    cancellations,
+    closures,
+    departure_moves,
+    host_payments,
+)
 from marketplace.services.errors import Conflict
 from tests.factories import make_booking, make_departure, make_listing, make_user
 
@@ -38,7 +44,7 @@ def _offered(capacity: int = 6):
     booking = make_booking(
         departure=cancelled, participants=2, status=BookingStatus.PENDING_PAYMENT
     )
-    payments.mark_transfer_received(booking, coop)
+    host_payments.mark_transfer_received(booking, coop)
     result = closures.cancel_departure(cancelled, coop, "Flood on the Ba Be road")
     assert result.offered == [booking.reference]
     return booking, coop, cancelled, near, far
@@ -161,7 +167,7 @@ def test_an_accepted_offer_does_not_lapse():
 
 def test_a_booking_cancelled_another_way_closes_its_offer():
     booking, coop, _cancelled, near, _far = _offered()
-    bookings.cancel(_fresh(booking), actor=coop, reason="the host", by_host=True)
+    cancellations.cancel(_fresh(booking), actor=coop, reason="the host", by_host=True)
     assert departure_moves.open_offer(_fresh(booking)) is None
     with pytest.raises(Conflict) as excinfo:
         departure_moves.accept_move(_fresh(booking), near.id)

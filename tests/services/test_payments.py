@@ -6,7 +6,13 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, CancellationPolicy, RefundStatus, Role
-from marketplace.services import bookings, payment_status, payments
+from marketplace.services import (
+    cancellations,
+    host_payments,
+    money_rules,
+    payment_status,
+    payments,
+)
 from marketplace.services.errors import ServiceError
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
@@ -22,8 +28,8 @@ def test_a_transfer_after_the_hold_lapsed_confirms_when_the_room_is_still_free()
     now = datetime.now(UTC)
     booking = make_held_booking(listing, now=now)
     later = now + timedelta(hours=2)
-    bookings.expire_holds(now=later)
-    assert payments.mark_transfer_received(booking, coop, now=later) == "confirmed"
+    cancellations.expire_holds(now=later)
+    assert host_payments.mark_transfer_received(booking, coop, now=later) == "confirmed"
     db.session.expire_all()
     assert booking.status == BookingStatus.CONFIRMED
 
@@ -35,14 +41,14 @@ def test_a_transfer_after_the_room_went_to_someone_else_is_due_back():
     later = now + timedelta(hours=2)
     other = make_held_booking(listing, now=later, email="binh@example.test")
     assert other.status == BookingStatus.PENDING_PAYMENT
-    outcome = payments.mark_transfer_received(booking, coop, now=later)
+    outcome = host_payments.mark_transfer_received(booking, coop, now=later)
     assert outcome == "sold_out"
     db.session.expire_all()
     assert booking.status == BookingStatus.EXPIRED
     [refund] = booking.payments[-1].refunds
     assert refund.amount == booking.total and refund.status == RefundStatus.PENDING
     assert payment_status.panel_state(booking, now=later)["late_refund"]
-    assert bookings.amount_paid(booking) == 0
+    assert money_rules.paid(booking) == 0
 
 
 @pytest.mark.parametrize(
@@ -57,16 +63,16 @@ def test_a_transfer_after_the_room_went_to_someone_else_is_due_back():
 def test_a_cancelled_transfer_booking_gets_back_what_the_policy_gives(policy, days_before, percent):
     listing, coop = _setup(policy=policy, nightly_price=700_001)
     booking = make_held_booking(listing, start_in_days=days_before, nights=1)
-    payments.mark_transfer_received(booking, coop)
-    refund = bookings.cancel(booking, reason="plans changed")
+    host_payments.mark_transfer_received(booking, coop)
+    refund = cancellations.cancel(booking, reason="plans changed")
     db.session.expire_all()
     assert refund == 700_001 * percent // 100
     refunds = [r for p in booking.payments for r in p.refunds]
     assert sum(r.amount for r in refunds) == refund
-    assert bookings.amount_paid(booking) == booking.total - refund
+    assert money_rules.paid(booking) == booking.total - refund
     # cancelling again is refused and gives nothing more
     with pytest.raises(ServiceError) as excinfo:
-        bookings.cancel(booking, reason="again")
+        cancellations.cancel(booking, reason="again")
     assert excinfo.value.code == "not_cancellable"
     db.session.expire_all()
     assert sum(r.amount for p in booking.payments for r in p.refunds) == refund
@@ -79,7 +85,7 @@ def test_starting_needs_a_live_hold_and_a_pending_booking():
     with pytest.raises(ServiceError) as excinfo:
         payments.start_payment(booking, "vietqr", now=now + timedelta(hours=1))
     assert excinfo.value.code == "hold_expired"
-    payments.mark_transfer_received(booking, coop, now=now)
+    host_payments.mark_transfer_received(booking, coop, now=now)
     with pytest.raises(ServiceError) as excinfo:
         payments.start_payment(booking, "vietqr", now=now)
     assert excinfo.value.code == "not_payable"

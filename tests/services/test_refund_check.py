@@ -5,7 +5,7 @@ import logging
 
 from marketplace.extensions import db
 from marketplace.models import RefundStatus, Role
-from marketplace.services import bookings, payments, refund_check
+from marketplace.services import cancellations, host_payments, refund_check
 from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 
 
@@ -14,8 +14,8 @@ def _cancelled_paid_booking():
     community = make_community()
     host = make_user(Role.HOST, community=community)
     booking = make_held_booking(make_listing(community=community, host=host, nightly_price=500_000))
-    assert payments.mark_transfer_received(booking, host) == "confirmed"
-    assert bookings.cancel(booking, reason="plans changed") > 0
+    assert host_payments.mark_transfer_received(booking, host) == "confirmed"
+    assert cancellations.cancel(booking, reason="plans changed") > 0
     db.session.expire_all()
     return booking
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, PaymentMethod, Refund, RefundStatus, Role, User
 from marketplace.models.states import Outcome
-from marketplace.services import bookings, payments, refund_queue
+from marketplace.services import cancellations, host_payments, payments, refund_queue
 from tests.concurrency.racing import Side, make_racing_app, race
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
@@ -23,8 +23,8 @@ def bank_paid_then_cancelled(community=None):
     coop = make_user(Role.COOP, community=community)
     listing = make_listing(community=community)
     booking = make_held_booking(listing)
-    payments.mark_transfer_received(booking, coop)
-    bookings.cancel(booking, reason="flooded road", by_host=True)
+    host_payments.mark_transfer_received(booking, coop)
+    cancellations.cancel(booking, reason="flooded road", by_host=True)
     [refund] = db.session.scalars(select(Refund).where(Refund.booking_id == booking.id)).all()
     return booking, refund, coop
 
@@ -116,9 +116,9 @@ def test_a_cash_refund_is_given_back_by_the_host_without_a_bank_account():
     coop = make_user(Role.COOP, community=community)
     booking = make_held_booking(make_listing(community=community), start_in_days=40)
     payments.start_payment(booking, "pay_at_arrival")
-    payments.accept_pay_at_arrival(booking, coop)
-    payments.record_cash(booking, coop, booking.total)
-    bookings.cancel(booking, reason="plans changed")
+    host_payments.accept_pay_at_arrival(booking, coop)
+    host_payments.record_cash(booking, coop, booking.total)
+    cancellations.cancel(booking, reason="plans changed")
     [refund] = db.session.scalars(select(Refund)).all()
     assert refund.payment.method == PaymentMethod.PAY_AT_ARRIVAL
     assert not refund_queue.needs_account(booking)

@@ -16,7 +16,7 @@ from marketplace.models import (
     ProcessedEvent,
     RefundStatus,
 )
-from marketplace.services import bookings, payment_status, payments
+from marketplace.services import cancellations, payment_status, payments
 from tests import stripe_support
 from tests.factories import make_held_booking, make_listing
 from tests.stripe_support import post_event, press_on_checkout_page, session_event, sign, wait_for
@@ -176,7 +176,7 @@ def test_a_cancelled_card_booking_is_refunded_as_the_policy_says(app, stripe_ser
     started = payments.start_payment(booking, "stripe", **URLS)
     press_on_checkout_page(started.checkout_url, "pay")
     assert wait_for(lambda: booking.status == BookingStatus.CONFIRMED)
-    refund_amount = bookings.cancel(booking, reason="plans changed")
+    refund_amount = cancellations.cancel(booking, reason="plans changed")
     assert refund_amount == 499_999
     db.session.expire_all()
     [refund] = booking.payments[-1].refunds
@@ -192,7 +192,7 @@ def test_a_cancelled_card_booking_is_refunded_as_the_policy_says(app, stripe_ser
 def test_a_lapsed_hold_closes_its_checkout_page(app, stripe_server):
     booking = make_held_booking()
     started = payments.start_payment(booking, "stripe", **URLS)
-    assert bookings.expire_holds(now=utcnow() + timedelta(hours=1)) == 1
+    assert cancellations.expire_holds(now=utcnow() + timedelta(hours=1)) == 1
     db.session.expire_all()
     assert booking.payments[-1].status == PaymentStatus.CANCELLED
     assert _sdk(app).v1.checkout.sessions.retrieve(started.session_id).status == "expired"

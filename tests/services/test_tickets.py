@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from marketplace.clock import business_today
 from marketplace.models import ListingKind, TicketStatus
-from marketplace.services import bookings, ticket_tokens, tickets
+from marketplace.services import bookings, cancellations, ticket_tokens, tickets
 from marketplace.services.ticket_tokens import TicketClaims
 from tests.factories import make_departure, make_listing, make_ticketed_booking
 
@@ -39,5 +39,5 @@ def test_no_ticket_before_confirmation_and_void_after_cancellation():
     assert tickets.tickets_of(booking) == []
     bookings.confirm(booking)
     assert len(tickets.tickets_of(booking)) == 1
-    bookings.cancel(booking, reason="plans changed")
+    cancellations.cancel(booking, reason="plans changed")
     assert tickets.tickets_of(booking)[0].status == TicketStatus.VOID

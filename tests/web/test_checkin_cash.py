@@ -2,7 +2,7 @@
 
 from marketplace.extensions import db
 from marketplace.models import Booking, PaymentMethod, PaymentStatus, Role
-from marketplace.services import payments
+from marketplace.services import host_payments, payments
 from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 
 
@@ -13,7 +13,7 @@ def _arriving(start_in_days: int = 0):
     listing = make_listing(community=community, host=host, units=2)
     booking = make_held_booking(listing, start_in_days=start_in_days)
     payments.start_payment(booking, "pay_at_arrival")
-    payments.accept_pay_at_arrival(booking, host)
+    host_payments.accept_pay_at_arrival(booking, host)
     return booking, host, community
 
 

@@ -19,7 +19,12 @@ from marketplace.models import (
     Refund,
     Role,
 )
-from marketplace.services import availability, bookings, closures, payments
+from marketplace.services import (
+    availability,
+    closures,
+    host_payments,
+    money_rules,
+)
 from tests.factories import make_booking, make_departure, make_listing, make_user
 
 
@@ -37,7 +42,7 @@ def _closed_tour(outbox=None, capacity: int = 6, locale: str = "en"):
         status=BookingStatus.PENDING_PAYMENT,
         locale=locale,
     )
-    payments.mark_transfer_received(booking, coop)
+    host_payments.mark_transfer_received(booking, coop)
     before = set(Path(outbox).glob("*.eml")) if outbox else set()
     result = closures.cancel_departure(cancelled, coop, "Flood on the Ba Be road")
     return booking, coop, cancelled, near, far, result, before
@@ -96,7 +101,7 @@ def test_moving_takes_the_new_seats_reissues_the_ticket_and_moves_no_money(clien
     assert booking.status == BookingStatus.CONFIRMED
     assert item.departure_id == near.id and item.check_in == business_today() + timedelta(days=8)
     assert item.subtotal == booking.total == 600_000  # the price paid stands
-    assert bookings.amount_paid(booking) == booking.total
+    assert money_rules.paid(booking) == booking.total
     assert (db.session.query(Payment).count(), db.session.query(Refund).count()) == money_before
     assert availability.seats_left([db.session.get(Departure, near.id)])[near.id] == 4
     ticket = item.ticket

@@ -5,7 +5,7 @@ from flask import render_template_string
 from marketplace.extensions import db
 from marketplace.gateways import vietqr
 from marketplace.models import BookingStatus, PaymentStatus, Role, TransferOutcome
-from marketplace.services import accounts, payment_status, payments
+from marketplace.services import accounts, host_payments, payment_status, payments
 from marketplace.web.booking_access import booking_key
 from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 
@@ -175,7 +175,7 @@ def test_statements_for_the_host_and_the_village_fund_and_a_payout_run(app, clie
     community = make_community()
     host = make_user(Role.HOST, community=community)
     booking = make_held_booking(make_listing(community=community, host=host, nightly_price=400_000))
-    payments.mark_transfer_received(booking, host)
+    host_payments.mark_transfer_received(booking, host)
     login(client, host)
     page = client.get("/host/statement").get_data(as_text=True)
     assert booking.reference in page and "680.000" in page

@@ -4,7 +4,7 @@ import io
 
 from PIL import Image
 
-from marketplace.services import bookings, tickets
+from marketplace.services import cancellations, tickets
 from tests.factories import make_ticketed_booking
 
 
@@ -29,7 +29,7 @@ def test_an_unknown_ticket_is_404_and_a_cancelled_one_says_so(client):
     assert client.get("/t/not-a-ticket/qr.svg").status_code == 404
     booking = make_ticketed_booking()
     secret = tickets.tickets_of(booking)[0].secret
-    bookings.cancel(booking)
+    cancellations.cancel(booking)
     page = client.get(f"/t/{secret}?lang=en").get_data(as_text=True)
     assert "This ticket was cancelled" in page
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ...clock import business_today
 from ...models import Booking, BookingStatus, Role
-from ...services import booking_access, booking_queries, bookings, payment_status
+from ...services import booking_queries, bookings, cancellations, payment_status
 from ...services.booking_access import can_view
 from ...services.booking_requests import parse_contact, parse_guests, parse_items
 from . import ApiError, bp, json_body, token_required
@@ -151,7 +151,7 @@ def cancel_booking(reference: str):
     if reason is not None and not isinstance(reason, str):
         raise ApiError(400, "invalid", _("The reason must be text."), "reason")
     # the same rule and the same function as the site's cancel pages (traveller or provider)
-    refund = booking_access.cancel_as(g.api_user, booking, reason or "")
+    refund = cancellations.cancel_as(g.api_user, booking, reason or "")
     return jsonify(
         reference=booking.reference,
         status=booking.status.value,

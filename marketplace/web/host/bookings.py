@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import BOOKING_STATUS_TITLES, BookingStatus, Role
-from ...services import host_bookings, listings
+from ...services import cancellations, host_bookings, listings
 from ..backoffice import attempt, optional_date, or_404
 from . import bp
 
@@ -55,7 +55,7 @@ def booking_detail(reference: str):
 def booking_cancel(reference: str):
     booking = or_404(host_bookings.get_for, current_user, reference)
     attempt(
-        host_bookings.cancel_by_host,
+        cancellations.cancel_by_host,
         booking,
         current_user,
         request.form.get("reason", ""),

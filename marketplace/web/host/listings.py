@@ -11,7 +11,7 @@ from ...models import (
 )
 from ...models.listing import LISTING_STATUS_TITLES
 from ...services import calendars, listings, uploads
-from ...services.cancellation import describe
+from ...services.cancellation_policy import describe
 from ..backoffice import attempt, errors_of, languages, or_404
 from . import bp
 

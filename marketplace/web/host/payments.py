@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Role
-from ...services import bookings, ledger, payment_status, payments
+from ...services import bookings, host_payments, ledger, payment_status
 from ...services.booking_access import can_manage
 from ...services.errors import ServiceError
 from ..security import next_param, safe_next
@@ -42,7 +42,7 @@ def _act(reference: str, action, done: str):
 def accept_pay_at_arrival(reference: str):
     return _act(
         reference,
-        lambda b: payments.accept_pay_at_arrival(b, current_user),
+        lambda b: host_payments.accept_pay_at_arrival(b, current_user),
         _("Accepted: the guest pays at arrival."),
     )
 
@@ -52,7 +52,7 @@ def decline_pay_at_arrival(reference: str):
     reason = request.form.get("reason", "")[:500]
     return _act(
         reference,
-        lambda b: payments.decline_pay_at_arrival(b, current_user, reason),
+        lambda b: host_payments.decline_pay_at_arrival(b, current_user, reason),
         _("Declined: the booking is cancelled and the guest told."),
     )
 
@@ -60,7 +60,7 @@ def decline_pay_at_arrival(reference: str):
 @bp.post("/bookings/<reference>/transfer-received")
 def transfer_received(reference: str):
     def mark(booking):
-        outcome = payments.mark_transfer_received(
+        outcome = host_payments.mark_transfer_received(
             booking, current_user, amount=request.form.get("amount")
         )
         if outcome not in ("confirmed", "already_confirmed"):
@@ -73,7 +73,7 @@ def transfer_received(reference: str):
 def record_cash(reference: str):
     return _act(
         reference,
-        lambda b: payments.record_cash(b, current_user, request.form.get("amount")),
+        lambda b: host_payments.record_cash(b, current_user, request.form.get("amount")),
         _("Cash recorded."),
     )
 
