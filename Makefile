@@ -33,9 +33,10 @@ demo: $(STAMP) translations
 	$(BIN)/python -m marketplace.devtools.stripe_emulator --port $(EMULATOR_PORT) \
 		--webhook-url http://127.0.0.1:$(PORT)/webhooks/stripe --webhook-secret whsec_emulator & \
 	EMULATOR=$$!; \
-	STRIPE_API_BASE=http://127.0.0.1:$(EMULATOR_PORT) $(FLASK) jobs worker & \
-	WORKER=$$!; trap "kill $$EMULATOR $$WORKER" EXIT INT TERM; \
-	STRIPE_API_BASE=http://127.0.0.1:$(EMULATOR_PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	export STRIPE_API_BASE=http://127.0.0.1:$(EMULATOR_PORT) BASE_URL=http://127.0.0.1:$(PORT); \
+	$(FLASK) jobs worker & \
+	WORKER=$$!; trap "kill $$EMULATOR; kill -INT $$WORKER" EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP) translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -40,7 +40,7 @@ from marketplace.models import (  # noqa: E402
     RoomType,
     User,
 )
-from marketplace.services import search  # noqa: E402
+from marketplace.services import search, search_query  # noqa: E402
 
 WINDOWS = (1, 3, 14)
 
@@ -221,7 +221,7 @@ def measure(slugs: list[str], runs: int, rng: random.Random, freeze: bool) -> No
 
     def one(nights: int, community: str | None) -> tuple[float, float, int, int]:
         check_in = today + timedelta(days=rng.randrange(1, 330))
-        query = search.SearchQuery(
+        query = search_query.SearchQuery(
             community=community,
             check_in=check_in,
             check_out=check_in + timedelta(days=nights),

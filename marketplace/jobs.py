@@ -243,15 +243,23 @@ def _drain_every(queue: Queue, seconds: float, stop: threading.Event) -> None:
 
 @jobs_cli.command("worker", help="Run the queue's consumer (tasks and the periodic schedule).")
 @click.option("--workers", "-w", default=2, show_default=True, help="Worker threads.")
+@click.option(
+    "--periodic/--no-periodic",
+    "run_periodic",
+    default=True,
+    show_default=True,
+    help="Run the periodic schedule (one worker of several should; the others --no-periodic).",
+)
 @with_appcontext
-def worker(workers: int):
+def worker(workers: int, run_periodic: bool):
     app = current_app._get_current_object()
     queue = queue_for(app)
     if queue.huey.immediate or queue.url == "memory://":
         raise click.ClickException("the worker needs JOBS_URL (redis:// or sqlite:///)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     drain_seconds = float(app.config.get("OUTBOX_DRAIN_SECONDS") or DEFAULT_DRAIN_SECONDS)
-    click.echo(f"jobs worker on {queue.url.split('@')[-1]} with {workers} thread(s)")
+    schedule = "" if run_periodic else ", no periodic jobs"
+    click.echo(f"jobs worker on {queue.url.split('@')[-1]} with {workers} thread(s){schedule}")
     queue.deliver_pending()  # catch up on what was emitted while no worker ran
     stop = threading.Event()
     if drain_seconds < DEFAULT_DRAIN_SECONDS:
@@ -259,7 +267,7 @@ def worker(workers: int):
             target=_drain_every, args=(queue, drain_seconds, stop), daemon=True
         ).start()
     consumer = queue.huey.create_consumer(
-        workers=workers, worker_type="thread", periodic=True, max_delay=2.0
+        workers=workers, worker_type="thread", periodic=run_periodic, max_delay=2.0
     )
     try:
         consumer.run()

@@ -16,7 +16,7 @@ from marketplace.models import (
     Role,
     RoomType,
 )
-from marketplace.services import accounts, cancellations
+from marketplace.services import accounts, booking_lifecycle, cancellations
 
 PASSWORD = "correct-horse-1"
 _seq = itertools.count(1)
@@ -207,12 +207,12 @@ def make_booking(
     if status == BookingStatus.CANCELLED:
         cancellations.cancel(booking, reason="changed plans")
         return booking
-    bookings.confirm(booking)
+    booking_lifecycle.confirm(booking)
     if status in (BookingStatus.NO_SHOW, BookingStatus.CHECKED_IN):
-        bookings.transition(booking, status)
+        booking_lifecycle.transition(booking, status)
     elif status == BookingStatus.COMPLETED:
-        bookings.transition(booking, BookingStatus.CHECKED_IN)
-        bookings.transition(booking, BookingStatus.COMPLETED)
+        booking_lifecycle.transition(booking, BookingStatus.CHECKED_IN)
+        booking_lifecycle.transition(booking, BookingStatus.COMPLETED)
     db.session.commit()
     return booking
 

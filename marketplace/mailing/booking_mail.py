@@ -1,7 +1,7 @@
 """Emails to tourists and hosts about their bookings, each in the recipient's language.
 
 A booking's service emits `mail.booking_event` in the transaction that changes it
-(`bookings.announce`); the outbox worker calls `deliver_booking_event` after the commit, at least
+(`booking_events.announce`); the outbox worker calls `deliver_booking_event` after the commit, at least
 once, and each recipient's message is sent once (`mail_delivery.send_mail_once`).
 """
 
@@ -15,7 +15,7 @@ from ..extensions import db
 from ..gateways import mail
 from ..models import Booking, User
 from ..services import booking_queries, departure_moves, outbox
-from ..services.bookings import TOURIST_ONLY_EVENTS
+from ..services.booking_events import TOURIST_ONLY_EVENTS
 from ..services.mail_delivery import send_mail_once
 
 

@@ -1,7 +1,8 @@
-"""Bookings: placing a hold under a lock, and every later change of state through one function.
+"""Placing a booking: holding rooms and seats under a lock, all or nothing.
 
 Capacity rule (the only place inventory is taken): lock what becomes less available, late, once
-per transaction, in a fixed order; then count and write. Freeing needs no lock.
+per transaction, in a fixed order; then count and write. Freeing needs no lock. Every later
+change of a booking's status goes through `booking_lifecycle.transition`.
 """
 
 from collections import defaultdict
@@ -16,8 +17,6 @@ from ..clock import to_business_time, utcnow
 from ..database import begin_write
 from ..extensions import db
 from ..models import (
-    BOOKING_TRANSITIONS,
-    FOREVER,
     Booking,
     BookingItem,
     BookingNight,
@@ -29,8 +28,7 @@ from ..models import (
     ListingStatus,
     RoomType,
 )
-from ..models.states import Outcome, judge
-from . import audit, availability, booking_requests, locks, outbox, pricing, tickets
+from . import audit, availability, booking_events, booking_requests, outbox, pricing
 from .booking_requests import Contact, GuestDetails, StayRequest, TourRequest
 from .errors import Conflict, NotFound, ServiceError
 from .references import new_reference
@@ -83,11 +81,25 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
     begin_write()
     _lock(RoomType, sorted(room_types))
     _lock(Departure, sorted(departures))
+    if departures:
+        # re-read under the lock: a closure may have cancelled a departure a moment ago
+        refreshed = db.session.scalars(
+            select(Departure)
+            .where(Departure.id.in_(departures))
+            .execution_options(populate_existing=True)
+        ).all()
+        for departure in refreshed:
+            index = next(
+                i
+                for i, r in enumerate(items)
+                if isinstance(r, TourRequest) and r.departure_id == departure.id
+            )
+            booking_requests.check_departure_open(departure, index, now)
     if idempotency and (existing := find_by_idempotency(*idempotency)):
         # a double click that waited for the lock: the first request made the booking
         db.session.rollback()
         return existing, False
-    _check_capacity(items, room_types, departures, now)
+    check_capacity(items, room_types, departures, now)
 
     hold_until = now + timedelta(minutes=current_app.config["HOLD_MINUTES"])
     first_listing = _listing_of(items[0], room_types, departures)
@@ -127,7 +139,7 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
     audit.record(
         booking, "placed", actor=tourist, to_state=booking.status, data={"total": booking.total}
     )
-    announce(booking, "received")
+    booking_events.announce(booking, "received")
     try:
         db.session.commit()
     except IntegrityError:
@@ -197,7 +209,7 @@ def lock_inventory(room_type_ids=(), departure_ids=()) -> None:
     _lock(Departure, sorted(departure_ids))
 
 
-def _check_capacity(items, room_types, departures, now) -> None:
+def check_capacity(items, room_types, departures, now) -> None:
     """Raises Conflict sold_out when the items together need more than is free."""
     wanted_rooms: dict[tuple[int, object], int] = defaultdict(int)
     first, last = None, None
@@ -283,112 +295,6 @@ def _make_item(request, room_types, departures, hold_until) -> BookingItem:
     )
 
 
-# --- state changes ---------------------------------------------------------------------------
-# Every change below works on a booking locked by `locks.locked_booking` (see that module):
-# lock, re-read, decide through BOOKING_TRANSITIONS, write, commit.
-
-
-def _set_claims(booking: Booking, until: datetime) -> None:
-    for item in booking.items:
-        item.claimed_until = until
-        for night in item.nights:
-            night.claimed_until = until
-
-
-def transition(
-    booking: Booking,
-    to: BookingStatus,
-    *,
-    actor=None,
-    reason: str = "",
-    now: datetime | None = None,
-) -> Outcome:
-    """Move a locked `booking` to `to` within the caller's transaction.
-
-    Answers APPLIED, ALREADY (a logged no-op) or REFUSED (nothing written: the table forbids it).
-    Raises Conflict `sold_out` when confirming a lapsed hold whose inventory has gone.
-    """
-    now = now or utcnow()
-    current = booking.status
-    outcome = judge(BOOKING_TRANSITIONS, current, to)
-    if outcome is Outcome.ALREADY:
-        audit.record(booking, "repeat_ignored", actor=actor, from_state=current, to_state=to)
-    if outcome is not Outcome.APPLIED:
-        return outcome
-    if to == BookingStatus.CONFIRMED:
-        if current == BookingStatus.EXPIRED or not booking.is_holding(now):
-            _reclaim(booking, now)
-        _set_claims(booking, FOREVER)
-        booking.confirmed_at = now
-        tickets.issue_for_booking(booking, now=now)
-    elif to == BookingStatus.CANCELLED:
-        _set_claims(booking, now)
-        booking.cancelled_at = now
-        booking.cancel_reason = reason
-        booking.cancelled_by_id = getattr(actor, "id", None)
-        tickets.void_for_booking(booking)
-    elif to == BookingStatus.EXPIRED:
-        _set_claims(booking, min(booking.hold_expires_at or now, now))
-        tickets.void_for_booking(booking)
-    elif to == BookingStatus.NO_SHOW:
-        tickets.void_for_booking(booking)
-    booking.status = to
-    audit.record(booking, "status", actor=actor, from_state=current, to_state=to, note=reason)
-    return outcome
-
-
-def refused(booking: Booking, to: BookingStatus) -> Conflict:
-    """The error a caller raises when a move it must make was REFUSED."""
-    return Conflict(
-        _(
-            "A booking that is %(state)s cannot become %(to)s.",
-            state=booking.status.value,
-            to=to.value,
-        ),
-        "illegal_transition",
-    )
-
-
-def _reclaim(booking: Booking, now: datetime) -> None:
-    """Take the inventory again for a hold that lapsed (a late payment). Raises sold_out."""
-    room_types = {i.room_type.id: i.room_type for i in booking.items if i.room_type_id}
-    departures = {i.departure.id: i.departure for i in booking.items if i.departure_id}
-    begin_write()
-    _lock(RoomType, sorted(room_types))
-    _lock(Departure, sorted(departures))
-    _set_claims(booking, now)  # our own lapsed claims must not count against us
-    db.session.flush()
-    requests = [
-        StayRequest(i.room_type_id, i.check_in, i.check_out, i.quantity, i.guests)
-        if i.room_type_id
-        else TourRequest(i.departure_id, i.quantity)
-        for i in booking.items
-    ]
-    _check_capacity(requests, room_types, departures, now)
-
-
-def confirm(booking: Booking, *, actor=None, now: datetime | None = None) -> Outcome:
-    """Confirm (accepted for pay at arrival, or by staff) and commit; a repeat answers ALREADY.
-
-    Raises Conflict `sold_out` when a lapsed hold's inventory has gone, `illegal_transition`.
-    """
-    booking = locks.lock(booking)
-    try:
-        outcome = transition(booking, BookingStatus.CONFIRMED, actor=actor, now=now)
-    except ServiceError:
-        db.session.rollback()
-        raise
-    if outcome is Outcome.REFUSED:
-        error = refused(booking, BookingStatus.CONFIRMED)
-        db.session.rollback()
-        raise error
-    if outcome is Outcome.APPLIED:
-        announce(booking, "confirmed")
-    db.session.commit()
-    outbox.kick()
-    return outcome
-
-
 def get_by_reference(reference: str) -> Booking:
     booking = db.session.scalar(
         select(Booking).where(Booking.reference == (reference or "").upper())
@@ -398,28 +304,11 @@ def get_by_reference(reference: str) -> Booking:
     return booking
 
 
-#: what a booking's people are told about; mail is rendered by marketplace.mailing
-EVENTS = ("received", "confirmed", "cancelled", "refunded", "move_offered")
-#: events that concern the tourist alone (a late payment given back: the host lost nothing; the
-#: choice between another departure and a refund after a closure)
-TOURIST_ONLY_EVENTS = frozenset({"refunded", "move_offered"})
-
-
-def announce(booking: Booking, event: str) -> None:
-    """Tell the tourist and the hosts, in the caller's transaction (delivered after its commit).
-
-    Raises ValueError for an unknown event.
-    """
-    if event not in EVENTS:
-        raise ValueError(f"unknown booking event {event!r}")
-    outbox.emit("mail.booking_event", {"booking_id": booking.id, "event": event})
-
-
 __all__ = [
     "ServiceError",
-    "announce",
-    "confirm",
+    "check_capacity",
     "get_by_reference",
+    "load_targets",
+    "lock_inventory",
     "place_booking",
-    "transition",
 ]

@@ -17,7 +17,8 @@ from ..models import BOOKING_TRANSITIONS, Booking, BookingStatus, User
 from ..models.states import Outcome, judge
 from . import (
     booking_access,
-    bookings,
+    booking_events,
+    booking_lifecycle,
     checkout_pages,
     locks,
     money_rules,
@@ -63,11 +64,13 @@ def cancel(
         raise Conflict(message, "not_cancellable")
     checkout_pages.mark_closed(booking, closed)
     booking.refund_amount = money_rules.refundable(booking, by_host=by_host, now=now)
-    bookings.transition(booking, BookingStatus.CANCELLED, actor=actor, reason=reason, now=now)
+    booking_lifecycle.transition(
+        booking, BookingStatus.CANCELLED, actor=actor, reason=reason, now=now
+    )
     refunds.refund_amount(booking, booking.refund_amount, REFUND_REASON, now=now, actor=actor)
     if unreachable:
         checkout_pages.close_later(booking)
-    bookings.announce(booking, "cancelled")
+    booking_events.announce(booking, "cancelled")
     db.session.commit()
     outbox.kick()
     return booking.refund_amount
@@ -126,7 +129,8 @@ def expire_holds(now: datetime | None = None) -> int:
         still_lapsed = booking.hold_expires_at is not None and booking.hold_expires_at <= now
         if (
             still_lapsed
-            and bookings.transition(booking, BookingStatus.EXPIRED, now=now) is Outcome.APPLIED
+            and booking_lifecycle.transition(booking, BookingStatus.EXPIRED, now=now)
+            is Outcome.APPLIED
         ):
             expired += 1
             # Stripe keeps a checkout page open 30 min at least: close it so it cannot be paid

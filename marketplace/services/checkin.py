@@ -11,10 +11,11 @@ write lock is taken before reading (BEGIN IMMEDIATE), so the loser simply waits 
 
 Offline scans arrive later through `sync_scans`; the earliest scan of a ticket wins, and a scan
 that another device had already admitted is reported as a conflict to the host (audit log).
+What the scanner downloads and the host prints (the guest manifest) is in `guest_manifest`.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -28,17 +29,24 @@ from ..models import (
     BookingItem,
     BookingStatus,
     CheckIn,
-    Listing,
-    Role,
     Scan,
     Ticket,
     TicketStatus,
     User,
 )
-from . import audit, booking_access, bookings, host_payments, money_rules, ticket_tokens, tickets
-from .errors import Conflict, Forbidden, NotFound, ServiceError
+from . import (
+    audit,
+    booking_access,
+    booking_lifecycle,
+    bookings,
+    host_payments,
+    money_rules,
+    ticket_tokens,
+    tickets,
+)
+from .errors import Conflict, ServiceError
 from .locks import locked_booking
-from .references import is_reference, normalize_reference, scanner_rule
+from .references import is_reference, normalize_reference
 
 OK = "ok"
 ALREADY = "already_checked_in"
@@ -262,7 +270,7 @@ def _admit(ticket: Ticket, scanner: User, scanned_at, device_id: str, now) -> Ch
     db.session.expire(ticket, ["checkin"])
     booking = ticket.item.booking
     if booking.status == BookingStatus.CONFIRMED:  # a second ticket of a booking checked in
-        bookings.transition(booking, BookingStatus.CHECKED_IN, actor=scanner, now=now)
+        booking_lifecycle.transition(booking, BookingStatus.CHECKED_IN, actor=scanner, now=now)
     return CheckinResult(OK, ticket, checked_in_at=scanned_at, checked_in_by=scanner.name)
 
 
@@ -337,120 +345,4 @@ def sync_scans(scans: list[dict], scanner: User, now: datetime | None = None) ->
     return results
 
 
-# --- what the scanner downloads --------------------------------------------------------------
-
-
-def scannable_listings(scanner: User, day: date) -> list[Listing]:
-    """Listings the scanner may check guests in for, those with tickets on `day` first."""
-    query = select(Listing)
-    if scanner.role != Role.ADMIN:
-        query = query.where(Listing.community_id.in_(scanner.community_ids or {-1}))
-    else:
-        busy = (
-            select(BookingItem.listing_id)
-            .join(Ticket, Ticket.booking_item_id == BookingItem.id)
-            .where(Ticket.valid_from <= day, Ticket.valid_until >= day)
-        )
-        query = query.where(Listing.id.in_(busy))
-    listings = db.session.scalars(query.order_by(Listing.id)).all()
-    if scanner.role == Role.HOST:
-        own = [listing for listing in listings if listing.host_id == scanner.id]
-        listings = own + [listing for listing in listings if listing.host_id != scanner.id]
-    return listings
-
-
-def manifest(scanner: User, listing_id: int | None, day: date) -> dict:
-    """The tickets valid on `day` for a listing (or every listing the scanner may scan).
-
-    Raises NotFound for an unknown listing, Forbidden outside the scanner's communities.
-    """
-    if listing_id is not None:
-        listing = db.session.get(Listing, listing_id)
-        if listing is None:
-            raise NotFound(_("No such listing."), "not_found", "listing_id")
-        if not booking_access.can_scan(scanner, listing.community_id):
-            raise Forbidden(result_message(FORBIDDEN), FORBIDDEN, "listing_id")
-        listing_ids = [listing.id]
-    else:
-        listing_ids = [listing.id for listing in scannable_listings(scanner, day)]
-    rows = tickets_on(listing_ids, day)
-    return {
-        "date": day.isoformat(),
-        "listing_id": listing_id,
-        "public_key": tickets.public_key(),
-        #: the booking reference format, so the scanner recognises a typed reference offline
-        "reference": scanner_rule(),
-        "tickets": [_manifest_row(ticket) for ticket in rows],
-    }
-
-
-def _manifest_row(ticket: Ticket) -> dict:
-    item = ticket.item
-    booking = item.booking
-    checkin = ticket.checkin
-    return {
-        "id": ticket.id,
-        "booking_reference": booking.reference,
-        "contact_name": booking.contact_name,
-        "admits": ticket.admits,
-        "status": ticket.status.value,
-        "checked_in_at": checkin.checked_in_at.isoformat() if checkin else None,
-        "checked_in_by": checkin.by_user.name if checkin and checkin.by_user else None,
-        "booking_status": booking.status.value,
-        "listing_id": item.listing_id,
-        "departure_id": item.departure_id,
-        "valid_from": ticket.valid_from.isoformat(),
-        "valid_until": ticket.valid_until.isoformat(),
-        "amount_due": amount_due(booking),
-    }
-
-
-def tickets_on(listing_ids: list[int], day: date) -> list[Ticket]:
-    """Tickets valid on `day` for these listings (void ones too: scanners must see cancellations)."""
-    if not listing_ids:
-        return []
-    return db.session.scalars(
-        select(Ticket)
-        .join(BookingItem, Ticket.booking_item_id == BookingItem.id)
-        .where(
-            BookingItem.listing_id.in_(listing_ids),
-            Ticket.valid_from <= day,
-            Ticket.valid_until >= day,
-        )
-        .order_by(Ticket.id)
-    ).all()
-
-
-def conflicts(ticket_ids: list[int]) -> list:
-    """Offline scans that disagreed with the recorded check-in, for the host's manifest."""
-    from ..models import AuditEntry
-
-    if not ticket_ids:
-        return []
-    return db.session.scalars(
-        select(AuditEntry)
-        .where(
-            AuditEntry.subject_type == "ticket",
-            AuditEntry.action == "checkin_conflict",
-            AuditEntry.subject_id.in_(ticket_ids),
-        )
-        .order_by(AuditEntry.at)
-    ).all()
-
-
-def printable_listings(user: User) -> list[Listing]:
-    """Listings whose guest list `user` may print: a host's own, the cooperative's community's."""
-    query = select(Listing).order_by(Listing.id)
-    if user.role == Role.COOP:
-        query = query.where(Listing.community_id.in_(user.community_ids or {-1}))
-    elif user.role != Role.ADMIN:
-        query = query.where(Listing.host_id == user.id)
-    return db.session.scalars(query).all()
-
-
-def may_print(user: User, listing: Listing) -> bool:
-    """May print the guest list of `listing` (`booking_access.can_print`)."""
-    return booking_access.can_print(user, listing)
-
-
-__all__ = ["RESULTS", "CheckinResult", "ServiceError", "manifest", "perform_checkin", "sync_scans"]
+__all__ = ["RESULTS", "CheckinResult", "ServiceError", "perform_checkin", "sync_scans"]

@@ -37,7 +37,16 @@ from ..models import (
     User,
 )
 from ..models.states import Outcome, judge
-from . import audit, bookings, cancellations, departure_moves, listings, locks, outbox
+from . import (
+    audit,
+    booking_events,
+    bookings,
+    cancellations,
+    departure_moves,
+    listings,
+    locks,
+    outbox,
+)
 from .departure_moves import (  # noqa: F401  (closures' public surface: pages, mail, jobs)
     accept_move,
     open_offer,
@@ -134,7 +143,7 @@ def _settle(booking_id, departure_ids, actor, reason, now, result: ClosureResult
             db.session.rollback()  # offered already
             return
         if departure_moves.offer_move(booking, item, actor, reason, now) is not None:
-            bookings.announce(booking, "move_offered")
+            booking_events.announce(booking, "move_offered")
             db.session.commit()
             outbox.kick()
             result.offered.append(booking.reference)

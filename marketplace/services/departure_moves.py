@@ -36,7 +36,17 @@ from ..models import (
     MoveOfferStatus,
 )
 from ..models.states import Outcome, judge
-from . import audit, availability, booking_rules, bookings, cancellations, locks, outbox, tickets
+from . import (
+    audit,
+    availability,
+    booking_events,
+    booking_rules,
+    bookings,
+    cancellations,
+    locks,
+    outbox,
+    tickets,
+)
 from .errors import Conflict, NotFound, ServiceError
 
 #: how many other departures a tourist of a cancelled one is offered
@@ -267,7 +277,7 @@ def accept_move(booking: Booking, departure_id, actor=None, now: datetime | None
             actor=actor,
             data={"from_departure": old_id, "to_departure": departure.id},
         )
-        bookings.announce(booking, "confirmed")
+        booking_events.announce(booking, "confirmed")
         db.session.commit()
     except ServiceError:
         db.session.rollback()

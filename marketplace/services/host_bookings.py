@@ -21,7 +21,7 @@ from ..models import (
     User,
 )
 from ..models.states import Outcome
-from . import bookings, cancellations
+from . import booking_lifecycle, cancellations
 from .booking_access import can_manage
 from .errors import Conflict, NotFound, ServiceError
 from .locks import lock
@@ -109,9 +109,9 @@ def mark_no_show(booking: Booking, actor: User, now: datetime | None = None) -> 
     if business_today(now) < first_day:
         db.session.rollback()
         raise Conflict(_("The guests are not due yet."), "too_early")
-    outcome = bookings.transition(booking, BookingStatus.NO_SHOW, actor=actor, now=now)
+    outcome = booking_lifecycle.transition(booking, BookingStatus.NO_SHOW, actor=actor, now=now)
     if outcome is Outcome.REFUSED:
-        error = bookings.refused(booking, BookingStatus.NO_SHOW)
+        error = booking_lifecycle.refused(booking, BookingStatus.NO_SHOW)
         db.session.rollback()
         raise error
     db.session.commit()

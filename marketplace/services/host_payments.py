@@ -13,7 +13,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
 from ..models.states import Outcome
-from . import audit, bookings, cancellations, locks, outbox
+from . import audit, booking_events, booking_lifecycle, cancellations, locks, outbox
 from .booking_access import can_manage
 from .errors import Conflict, Forbidden, ServiceError
 from .payments import (
@@ -52,13 +52,15 @@ def accept_pay_at_arrival(booking: Booking, actor, *, now: datetime | None = Non
     try:
         _check_manager(booking, actor)
         payment = _request_of(booking)
-        outcome = bookings.transition(booking, BookingStatus.CONFIRMED, actor=actor, now=now)
+        outcome = booking_lifecycle.transition(
+            booking, BookingStatus.CONFIRMED, actor=actor, now=now
+        )
     except ServiceError:
         db.session.rollback()
         raise
     audit.record(payment, "accepted", actor=actor)
     if outcome is Outcome.APPLIED:
-        bookings.announce(booking, "confirmed")
+        booking_events.announce(booking, "confirmed")
     db.session.commit()
     outbox.kick()
     return outcome

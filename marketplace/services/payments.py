@@ -26,7 +26,16 @@ from ..models import (
     PaymentStatus,
 )
 from ..models.states import Outcome, judge
-from . import audit, booking_queries, bookings, ledger, locks, money_rules, refunds
+from . import (
+    audit,
+    booking_events,
+    booking_lifecycle,
+    booking_queries,
+    ledger,
+    locks,
+    money_rules,
+    refunds,
+)
 from .errors import Conflict, ServiceError
 
 #: a pay-at-arrival request keeps its units this long while the host decides
@@ -326,12 +335,12 @@ def settle(booking: Booking, *, actor=None, now: datetime) -> str:
     begin_write()  # SQLite: the savepoint below needs an open transaction
     try:
         with db.session.begin_nested():
-            bookings.transition(booking, BookingStatus.CONFIRMED, actor=actor, now=now)
+            booking_lifecycle.transition(booking, BookingStatus.CONFIRMED, actor=actor, now=now)
     except Conflict as exc:
         if exc.code != "sold_out":
             raise
         if booking.status == BookingStatus.PENDING_PAYMENT:
-            bookings.transition(booking, BookingStatus.EXPIRED, now=now)
+            booking_lifecycle.transition(booking, BookingStatus.EXPIRED, now=now)
         audit.record(booking, "paid_too_late", note="units gone")
         return "sold_out"
     return "confirmed"
@@ -361,9 +370,9 @@ def receive(payment: Payment, amount: int, *, actor=None, now: datetime) -> str:
     if outcome == "already_confirmed" and due_before <= 0:
         outcome = "paid_twice"
     if outcome == "confirmed":
-        bookings.announce(booking, "confirmed")
+        booking_events.announce(booking, "confirmed")
     if outcome in GIVEN_BACK:
-        bookings.announce(booking, "refunded")
+        booking_events.announce(booking, "refunded")
         if outcome == "paid_twice":
             payment.flag_reason = "duplicate payment"
             audit.record(payment, "duplicate", actor=actor, data={"amount": amount})

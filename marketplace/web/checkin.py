@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..clock import business_today
 from ..http import error_body
-from ..services import checkin
+from ..services import checkin, guest_manifest
 from ..services.booking_access import SCANNER_ROLES
 from ..services.checkin import result_message
 from ..services.errors import ServiceError
@@ -36,7 +36,7 @@ OFFLINE_ASSETS = [
 @roles_required(*SCANNER_ROLES)
 def scanner():
     today = business_today()
-    listings = checkin.scannable_listings(current_user, today)
+    listings = guest_manifest.scannable_listings(current_user, today)
     return render_template(
         "checkin/scanner.html",
         today=today,

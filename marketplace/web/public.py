@@ -9,7 +9,7 @@ from .. import labels
 from ..clock import business_today
 from ..gateways import qr
 from ..models import ListingKind
-from ..services import availability, cancellation_policy, catalogue, search
+from ..services import availability, cancellation_policy, catalogue, search, search_query
 from ..services.errors import ServiceError
 
 bp = Blueprint("public", __name__)
@@ -20,15 +20,15 @@ def _labels():
     return {"labels": labels, "label": labels.label}
 
 
-def _parse(args, **kwargs) -> tuple[search.SearchQuery, dict[str, str]]:
+def _parse(args, **kwargs) -> tuple[search_query.SearchQuery, dict[str, str]]:
     """The query and, when the input is bad, {field: message} for the form (query then empty)."""
     try:
-        return search.parse_query(args, **kwargs), {}
+        return search_query.parse_query(args, **kwargs), {}
     except ServiceError as exc:
-        return search.SearchQuery(), {exc.field or "": exc.message}
+        return search_query.SearchQuery(), {exc.field or "": exc.message}
 
 
-def _form_context(query: search.SearchQuery, errors: dict) -> dict:
+def _form_context(query: search_query.SearchQuery, errors: dict) -> dict:
     return {
         "query": query,
         "errors": errors,
@@ -40,7 +40,7 @@ def _form_context(query: search.SearchQuery, errors: dict) -> dict:
 
 @bp.get("/")
 def home():
-    return render_template("public/home.html", **_form_context(search.SearchQuery(), {}))
+    return render_template("public/home.html", **_form_context(search_query.SearchQuery(), {}))
 
 
 @bp.get("/search")
@@ -115,7 +115,9 @@ def _community_or_404(slug: str):
 def community(slug: str):
     """A village's page: story, certifications, listings, attractions. 404 for an unknown slug."""
     found = _community_or_404(slug)
-    listings = search.search(search.SearchQuery(community=slug, per_page=search.MAX_PER_PAGE))
+    listings = search.search(
+        search_query.SearchQuery(community=slug, per_page=search_query.MAX_PER_PAGE)
+    )
     return render_template("public/community.html", community=found, page=listings)
 
 

@@ -7,7 +7,7 @@ import pytest
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import Booking, BookingStatus, ListingKind, Payment, PaymentStatus, Role
-from marketplace.services import bookings, host_payments
+from marketplace.services import booking_lifecycle, bookings, host_payments
 from tests.factories import (
     BOOKING_CONTACT,
     FOREIGN_GUEST,
@@ -242,7 +242,7 @@ def test_tickets_appear_once_confirmed_and_payments_are_listed(client):
             booking=booking, method="vietqr", status=PaymentStatus.SUCCEEDED, amount=booking.total
         )
     )
-    bookings.confirm(booking)
+    booking_lifecycle.confirm(booking)
     confirmed = client.get(f"/api/v1/bookings/{reference}", headers=bearer(tourist)).json
     assert confirmed["status"] == "confirmed" and isinstance(confirmed["tickets"], list)
     assert confirmed["payments"][0]["amount"] == booking.total
@@ -259,7 +259,7 @@ def test_cancel_returns_the_refund_and_refuses_twice(client):
             booking=booking, method="stripe", status=PaymentStatus.SUCCEEDED, amount=booking.total
         )
     )
-    bookings.confirm(booking)
+    booking_lifecycle.confirm(booking)
     total = booking.total
     response = client.post(
         f"/api/v1/bookings/{reference}/cancel", json={"reason": "sick"}, headers=bearer(tourist)

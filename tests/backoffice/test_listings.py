@@ -16,7 +16,7 @@ from marketplace.models import (
     ListingStatus,
     Role,
 )
-from marketplace.services import availability, closures, listings, pricing
+from marketplace.services import availability, closures, pricing, rooms_and_departures
 from marketplace.services.errors import Forbidden, ServiceError
 from tests.factories import (
     login,
@@ -190,7 +190,7 @@ def test_recurring_departures_every_saturday_until_a_date():
     guide = make_user(Role.GUIDE, community=tour.community)
     first = business_today() + timedelta(days=1)
     until = first + timedelta(days=27)
-    created = listings.add_departures(
+    created = rooms_and_departures.add_departures(
         tour,
         tour.host,
         {
@@ -211,7 +211,7 @@ def test_recurring_departures_every_saturday_until_a_date():
     assert {(d.capacity, d.price_per_person, d.guide_id) for d in created} == {
         (12, 350_000, guide.id)
     }
-    one = listings.add_departures(
+    one = rooms_and_departures.add_departures(
         tour,
         tour.host,
         {
@@ -223,7 +223,7 @@ def test_recurring_departures_every_saturday_until_a_date():
     )
     assert len(one) == 1
     with pytest.raises(ServiceError) as excinfo:
-        listings.add_departures(
+        rooms_and_departures.add_departures(
             tour,
             tour.host,
             {

@@ -19,7 +19,14 @@ from marketplace.models import (
     Role,
 )
 from marketplace.models.states import Outcome
-from marketplace.services import availability, bookings, cancellations, money_rules
+from marketplace.services import (
+    availability,
+    booking_events,
+    booking_lifecycle,
+    bookings,
+    cancellations,
+    money_rules,
+)
 from marketplace.services.booking_requests import Contact, StayRequest
 from tests.factories import make_listing, make_user
 
@@ -52,7 +59,7 @@ REFUSED = [(a, b) for a in S for b in S if a != b and b not in BOOKING_TRANSITIO
 def at(state):
     booking = hold()
     for step in PATHS[state]:
-        bookings.transition(booking, step)
+        booking_lifecycle.transition(booking, step)
     db.session.commit()
     return booking
 
@@ -60,7 +67,7 @@ def at(state):
 @pytest.mark.parametrize("source,target", ALLOWED, ids=lambda s: s.value)
 def test_each_allowed_transition_moves_and_is_audited(source, target):
     booking = at(source)
-    assert bookings.transition(booking, target, reason="test") is Outcome.APPLIED
+    assert booking_lifecycle.transition(booking, target, reason="test") is Outcome.APPLIED
     db.session.commit()
     assert booking.status == target
     last = db.session.query(AuditEntry).order_by(AuditEntry.id.desc()).first()
@@ -70,7 +77,7 @@ def test_each_allowed_transition_moves_and_is_audited(source, target):
 @pytest.mark.parametrize("source,target", REFUSED, ids=lambda s: s.value)
 def test_each_other_move_is_refused(source, target):
     booking = at(source)
-    assert bookings.transition(booking, target) is Outcome.REFUSED
+    assert booking_lifecycle.transition(booking, target) is Outcome.REFUSED
     db.session.commit()
     db.session.expire_all()
     assert booking.status == source
@@ -154,7 +161,7 @@ def test_emails_on_received_confirmed_cancelled_in_each_recipients_language(outb
     host = make_user(Role.HOST, locale="en", name="Dung")
     before = set(Path(outbox).glob("*.eml"))
     booking = hold(host=host)  # tourist's booking in Vietnamese (the default)
-    bookings.confirm(booking)
+    booking_lifecycle.confirm(booking)
     cancellations.cancel(booking)
     messages = [
         email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
@@ -178,7 +185,7 @@ def test_emails_on_received_confirmed_cancelled_in_each_recipients_language(outb
 
 def test_unknown_event_is_refused():
     with pytest.raises(ValueError):
-        bookings.announce(hold(), "teleported")
+        booking_events.announce(hold(), "teleported")
 
 
 def test_mail_leaves_through_the_outbox_once_delivered(app, outbox):

@@ -8,7 +8,7 @@ from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BlockedNight, BookingStatus, ListingKind
 from marketplace.models.states import Outcome
-from marketplace.services import availability, bookings, cancellations
+from marketplace.services import availability, booking_lifecycle, bookings, cancellations
 from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
 from marketplace.services.errors import ServiceError
 from tests.factories import make_departure, make_listing
@@ -104,17 +104,17 @@ def test_reference_is_short_and_unambiguous():
 def test_illegal_transition_is_refused_and_repeat_is_a_no_op():
     room = make_listing(units=2).room_types[0]
     booking, _ = bookings.place_booking([stay(room)], CONTACT)
-    assert bookings.transition(booking, BookingStatus.CHECKED_IN) is Outcome.REFUSED
+    assert booking_lifecycle.transition(booking, BookingStatus.CHECKED_IN) is Outcome.REFUSED
     assert booking.status == BookingStatus.PENDING_PAYMENT
-    assert bookings.confirm(booking) is Outcome.APPLIED
-    assert bookings.confirm(booking) is Outcome.ALREADY
+    assert booking_lifecycle.confirm(booking) is Outcome.APPLIED
+    assert booking_lifecycle.confirm(booking) is Outcome.ALREADY
     assert booking.status == BookingStatus.CONFIRMED
 
 
 def test_cancel_frees_inventory_at_once():
     room = make_listing(units=1).room_types[0]
     booking, _ = bookings.place_booking([stay(room)], CONTACT)
-    bookings.confirm(booking)
+    booking_lifecycle.confirm(booking)
     request = stay(room)
     cancellations.cancel(booking, reason="plans changed")
     assert availability.free_units([room], request.check_in, request.check_out)[room.id] == 1
@@ -130,13 +130,13 @@ def test_late_payment_confirms_when_units_are_still_free_and_refuses_when_gone()
     later = now + timedelta(hours=1)
     cancellations.expire_holds(now=later)
     assert late.status == BookingStatus.EXPIRED
-    assert bookings.confirm(late, now=later) is Outcome.APPLIED
+    assert booking_lifecycle.confirm(late, now=later) is Outcome.APPLIED
 
     other_room = make_listing(units=1).room_types[0]
     lapsed, _ = bookings.place_booking([stay(other_room)], CONTACT, now=now)
     bookings.place_booking([stay(other_room)], CONTACT, now=later)  # someone else took it
     with pytest.raises(ServiceError) as excinfo:
-        bookings.confirm(lapsed, now=later)
+        booking_lifecycle.confirm(lapsed, now=later)
     assert excinfo.value.code == "sold_out"
 
 

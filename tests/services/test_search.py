@@ -15,7 +15,7 @@ from marketplace.models import (
     PriceRule,
     PriceRuleKind,
 )
-from marketplace.services import availability, bookings, search
+from marketplace.services import availability, booking_lifecycle, bookings, search, search_query
 from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
 from marketplace.services.errors import ServiceError
 from tests.factories import make_community, make_departure, make_listing
@@ -28,7 +28,7 @@ def day(n: int) -> date:
 
 
 def found(check_in: int, check_out: int, guests: int = 1, **filters) -> set[int]:
-    query = search.SearchQuery(
+    query = search_query.SearchQuery(
         check_in=day(check_in), check_out=day(check_out), guests=guests, **filters
     )
     return {o.listing_id for o in search.search(query).offers}
@@ -68,7 +68,7 @@ def test_a_live_hold_and_a_confirmed_booking_both_count():
     sold = make_listing(units=1)
     hold(held.room_types[0], 10, 2, rooms=1)
     booking = hold(sold.room_types[0], 10, 2, rooms=1)
-    bookings.confirm(booking)
+    booking_lifecycle.confirm(booking)
     assert found(10, 12).isdisjoint({held.id, sold.id})
 
 
@@ -84,7 +84,7 @@ def test_minimum_nights_are_respected():
     listing = make_listing(min_nights=3)
     assert listing.id not in found(10, 12)
     assert listing.id in found(10, 13)
-    offer = search.offer_for(listing, search.SearchQuery(check_in=day(10), check_out=day(12)))
+    offer = search.offer_for(listing, search_query.SearchQuery(check_in=day(10), check_out=day(12)))
     assert offer.rooms[0].problem == "min_nights" and not offer.available
 
 
@@ -101,7 +101,7 @@ def test_the_price_across_a_season_boundary_counts_each_night():
         )
     )
     db.session.commit()
-    query = search.SearchQuery(
+    query = search_query.SearchQuery(
         check_in=first - timedelta(days=1), check_out=first + timedelta(days=2)
     )
     offer = search.search(query).offers[0]
@@ -113,7 +113,9 @@ def test_the_price_across_a_season_boundary_counts_each_night():
 
 def test_the_party_price_is_for_every_room_it_needs():
     listing = make_listing(units=4, max_guests=2, nightly_price=300_000)
-    offer = search.search(search.SearchQuery(check_in=day(5), check_out=day(7), guests=5)).offers[0]
+    offer = search.search(
+        search_query.SearchQuery(check_in=day(5), check_out=day(7), guests=5)
+    ).offers[0]
     assert offer.rooms[0].rooms_needed == 3
     assert offer.price == 3 * 2 * 300_000
     assert offer.listing.id == listing.id
@@ -128,14 +130,15 @@ def test_tours_show_departures_with_enough_seats_in_the_range():
     cancelled.status = DepartureStatus.CANCELLED
     db.session.commit()
     bookings.place_booking([TourRequest(inside.id, 1)], CONTACT)
-    query = search.SearchQuery(check_in=day(9), check_out=day(13), guests=3)
+    query = search_query.SearchQuery(check_in=day(9), check_out=day(13), guests=3)
     offers = search.search(query).offers
     assert [d.departure.id for d in offers[0].departures] == [inside.id]
     assert offers[0].departures[0].remaining == 3
     assert full.id not in [d.departure.id for o in offers for d in o.departures]
     assert offers[0].price == inside.price_per_person and offers[0].price_basis == "person"
     assert (
-        search.search(search.SearchQuery(check_in=day(9), check_out=day(13), guests=4)).total == 0
+        search.search(search_query.SearchQuery(check_in=day(9), check_out=day(13), guests=4)).total
+        == 0
     )
 
 
@@ -151,9 +154,11 @@ def test_filters_sorting_and_pages():
     assert found(3, 4, certification="asean_cbt") == {elsewhere.id}
     assert hidden.id not in found(3, 4)
     assert found(3, 4, min_price=300_000, max_price=600_000) == {elsewhere.id}
-    low = search.search(search.SearchQuery(check_in=day(3), check_out=day(4), sort="price_low"))
+    low = search.search(
+        search_query.SearchQuery(check_in=day(3), check_out=day(4), sort="price_low")
+    )
     assert [o.listing_id for o in low.offers] == [cheap.id, elsewhere.id, dear.id]
-    high = search.search(search.SearchQuery(sort="price_high", per_page=2, page=2))
+    high = search.search(search_query.SearchQuery(sort="price_high", per_page=2, page=2))
     assert [o.listing_id for o in high.offers] == [cheap.id]
     assert high.total == 3 and high.pages == 2
 
@@ -164,7 +169,7 @@ def test_a_full_homestay_offers_the_free_ones_of_its_community():
     free = make_listing(community=village, units=1)
     make_listing(units=1)  # another community
     hold(full.room_types[0], 10, 2, rooms=1)
-    query = search.SearchQuery(check_in=day(10), check_out=day(12))
+    query = search_query.SearchQuery(check_in=day(10), check_out=day(12))
     assert [o.listing_id for o in search.alternatives(full, query)] == [free.id]
 
 
@@ -179,7 +184,7 @@ def test_the_query_count_does_not_grow_with_the_catalogue():
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             db.session.expunge_all()
-            search.search(search.SearchQuery(check_in=day(9), check_out=day(12), guests=2))
+            search.search(search_query.SearchQuery(check_in=day(9), check_out=day(12), guests=2))
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
@@ -215,7 +220,7 @@ def test_the_month_view_marks_full_nights():
 )
 def test_bad_search_input_names_its_field(args, field, code):
     with pytest.raises(ServiceError) as excinfo:
-        search.parse_query(args)
+        search_query.parse_query(args)
     assert (excinfo.value.field, excinfo.value.code) == (field, code)
 
 
@@ -242,7 +247,7 @@ def test_the_database_and_python_agree_on_what_fits():
             except ServiceError:  # sold out, or shorter than the minimum
                 continue
             if rng.random() < 0.5:
-                bookings.confirm(booking)
+                booking_lifecycle.confirm(booking)
         if n % 3 == 0:
             db.session.add(BlockedNight(room_type_id=room.id, night=day(rng.randint(1, 12))))
             db.session.commit()
@@ -259,8 +264,8 @@ def test_the_database_and_python_agree_on_what_fits():
             "guests": guests,
             "per_page": 50,
         }
-        by_sql = search.search(search.SearchQuery(**args))
-        by_python = search.search(search.SearchQuery(**args, sort="price_low"))
+        by_sql = search.search(search_query.SearchQuery(**args))
+        by_python = search.search(search_query.SearchQuery(**args, sort="price_low"))
         assert {o.listing_id for o in by_sql.offers} == {o.listing_id for o in by_python.offers}, (
             args
         )

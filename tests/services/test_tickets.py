@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from marketplace.clock import business_today
 from marketplace.models import ListingKind, TicketStatus
-from marketplace.services import bookings, cancellations, ticket_tokens, tickets
+from marketplace.services import booking_lifecycle, cancellations, ticket_tokens, tickets
 from marketplace.services.ticket_tokens import TicketClaims
 from tests.factories import make_departure, make_listing, make_ticketed_booking
 
@@ -37,7 +37,7 @@ def test_confirmation_issues_one_ticket_per_item_admitting_the_party(app):
 def test_no_ticket_before_confirmation_and_void_after_cancellation():
     booking = make_ticketed_booking(confirm=False)
     assert tickets.tickets_of(booking) == []
-    bookings.confirm(booking)
+    booking_lifecycle.confirm(booking)
     assert len(tickets.tickets_of(booking)) == 1
     cancellations.cancel(booking, reason="plans changed")
     assert tickets.tickets_of(booking)[0].status == TicketStatus.VOID

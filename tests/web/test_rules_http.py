@@ -22,7 +22,7 @@ from marketplace.models import (
     PaymentStatus,
     Role,
 )
-from marketplace.services import bookings
+from marketplace.services import booking_lifecycle
 from marketplace.services.booking_rules import BOOKING_CUTOFF
 from tests.factories import (
     BOOKING_CONTACT,
@@ -47,7 +47,7 @@ def _paid_booking(listing, tourist):
         )
     )
     db.session.commit()
-    bookings.confirm(booking)
+    booking_lifecycle.confirm(booking)
     return booking.reference
 
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models.listing import LISTING_STATUS_TITLES
-from ...services import listings
+from ...services import listing_review, listings
 from ..backoffice import attempt, or_404
 from . import bp
 
@@ -28,14 +28,14 @@ def _decide(listing_id: int, action, message: str):
 
 @bp.post("/approvals/<int:listing_id>/approve")
 def approve(listing_id: int):
-    return _decide(listing_id, listings.approve, _("Published."))
+    return _decide(listing_id, listing_review.approve, _("Published."))
 
 
 @bp.post("/approvals/<int:listing_id>/reject")
 def reject(listing_id: int):
-    return _decide(listing_id, listings.reject, _("Sent back to the host with your note."))
+    return _decide(listing_id, listing_review.reject, _("Sent back to the host with your note."))
 
 
 @bp.post("/approvals/<int:listing_id>/suspend")
 def suspend(listing_id: int):
-    return _decide(listing_id, listings.suspend, _("Suspended: it is off sale."))
+    return _decide(listing_id, listing_review.suspend, _("Suspended: it is off sale."))

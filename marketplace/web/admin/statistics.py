@@ -4,7 +4,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from ...clock import business_today
-from ...services import cooperative, statistics
+from ...services import cooperative, statistics, statistics_charts
 from ..backoffice import csv_response, locale, or_404
 from . import bp
 
@@ -28,7 +28,7 @@ def statistics_page():
     return render_template(
         "admin/statistics.html",
         report=report,
-        charts=statistics.charts(report),
+        charts=statistics_charts.charts(report),
         year=year,
         communities=cooperative.communities_of(current_user),
         community_id=request.args.get("community", type=int),

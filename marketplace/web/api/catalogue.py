@@ -9,7 +9,7 @@ from ...clock import to_business_time
 from ...i18n import localized
 from ...models import ListingKind
 from ...money import CURRENCY
-from ...services import catalogue, search
+from ...services import catalogue, search, search_query
 from . import ApiError, bp
 
 
@@ -36,7 +36,7 @@ def communities():
 @bp.get("/listings")
 def listings():
     """Listings that can take the party on the dates. 400 for bad search input."""
-    query = search.parse_query(request.args)
+    query = search_query.parse_query(request.args)
     page = search.search(query)
     return jsonify(
         items=[listing_json(offer, query) for offer in page.offers],
@@ -52,11 +52,11 @@ def listing(listing_id: int):
     found = search.published_listing(listing_id)
     if found is None:
         raise ApiError(404, "not_found", _("We could not find this listing."))
-    query = search.parse_query(request.args, dates_only=True)
+    query = search_query.parse_query(request.args, dates_only=True)
     return jsonify(listing_json(search.offer_for(found, query), query))
 
 
-def listing_json(offer: search.Offer, query: search.SearchQuery) -> dict:
+def listing_json(offer: search.Offer, query: search_query.SearchQuery) -> dict:
     listing = offer.listing
     text, fallback = listing.text_for(_locale())
     body = {
@@ -101,7 +101,7 @@ def listing_json(offer: search.Offer, query: search.SearchQuery) -> dict:
     return body
 
 
-def _room_json(room: search.RoomOffer, query: search.SearchQuery) -> dict:
+def _room_json(room: search.RoomOffer, query: search_query.SearchQuery) -> dict:
     rt = room.room_type
     body = {
         "id": rt.id,
@@ -150,9 +150,13 @@ OPENAPI_PATHS = {
                 {
                     "name": "per_page",
                     "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": search.MAX_PER_PAGE},
+                    "schema": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": search_query.MAX_PER_PAGE,
+                    },
                 },
-                {"name": "sort", "in": "query", "schema": {"enum": list(search.SORTS)}},
+                {"name": "sort", "in": "query", "schema": {"enum": list(search_query.SORTS)}},
                 {"name": "certification", "in": "query", "schema": {"type": "string"}},
                 {"name": "min_price", "in": "query", "schema": {"type": "integer"}},
                 {"name": "max_price", "in": "query", "schema": {"type": "integer"}},

@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
 from ...clock import business_today
-from ...services import checkin
+from ...services import checkin, guest_manifest
 from ...services.booking_requests import parse_date
 from . import ApiError, bearer_user, bp, json_body
 
@@ -106,7 +106,9 @@ def create_checkin():
 @scanner_required
 def checkin_manifest():
     day = parse_date(request.args["date"], "date") if request.args.get("date") else business_today()
-    return jsonify(checkin.manifest(g.api_user, _listing_id(request.args.get("listing_id")), day))
+    return jsonify(
+        guest_manifest.manifest(g.api_user, _listing_id(request.args.get("listing_id")), day)
+    )
 
 
 @bp.post("/checkins/sync")

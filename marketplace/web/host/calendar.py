@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ...clock import business_today
 from ...models import ListingKind
-from ...services import calendars, listings
+from ...services import calendars, listings, rooms_and_departures
 from ...services.errors import ServiceError
 from ..backoffice import attempt, or_404
 from . import bp
@@ -62,7 +62,7 @@ def _change_nights(room_type, action: str, form):
         price = form.get("price", "").strip()
         amount = listings.parse_int(price, "price", maximum=10**9) if price else None
         for night in nights:
-            listings.set_date_price(room_type, current_user, night, amount)
+            rooms_and_departures.set_date_price(room_type, current_user, night, amount)
         return len(nights)
     raise ServiceError(_("Choose what to do."), "invalid_action", "action")
 

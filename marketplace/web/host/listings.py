@@ -10,7 +10,7 @@ from ...models import (
     PriceRuleKind,
 )
 from ...models.listing import LISTING_STATUS_TITLES
-from ...services import calendars, listings, uploads
+from ...services import calendars, listing_review, listings, rooms_and_departures, uploads
 from ...services.cancellation_policy import describe
 from ..backoffice import attempt, errors_of, languages, or_404
 from . import bp
@@ -93,7 +93,7 @@ def listing_edit(listing_id: int):
             values=request.form if request.method == "POST" else None,
             feeds=feeds,
             externals=calendars.externals_of([rt.id for rt in listing.room_types]),
-            guides=listings.guides_for(listing),
+            guides=rooms_and_departures.guides_for(listing),
             rule_kinds=[k.value for k in PriceRuleKind],
             max_photos=uploads.MAX_PHOTOS,
         ),
@@ -108,7 +108,7 @@ def _back(listing, anchor: str = ""):
 def listing_submit(listing_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
     attempt(
-        listings.submit,
+        listing_review.submit,
         listing,
         current_user,
         success=_("Sent to the cooperative. You will see their answer here."),
@@ -154,7 +154,13 @@ def photo_delete(listing_id: int, photo_id: int):
 @bp.post("/listings/<int:listing_id>/room-types")
 def room_type_add(listing_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
-    attempt(listings.save_room_type, listing, current_user, request.form, success=_("Room saved."))
+    attempt(
+        rooms_and_departures.save_room_type,
+        listing,
+        current_user,
+        request.form,
+        success=_("Room saved."),
+    )
     return _back(listing, "#rooms")
 
 
@@ -165,7 +171,7 @@ def room_type_edit(listing_id: int, room_type_id: int):
     if room_type.listing_id != listing.id:
         return _back(listing)
     attempt(
-        listings.save_room_type,
+        rooms_and_departures.save_room_type,
         listing,
         current_user,
         request.form,
@@ -178,14 +184,20 @@ def room_type_edit(listing_id: int, room_type_id: int):
 @bp.post("/listings/<int:listing_id>/price-rules")
 def price_rule_add(listing_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
-    attempt(listings.add_price_rule, listing, current_user, request.form, success=_("Price saved."))
+    attempt(
+        rooms_and_departures.add_price_rule,
+        listing,
+        current_user,
+        request.form,
+        success=_("Price saved."),
+    )
     return _back(listing, "#prices")
 
 
 @bp.post("/listings/<int:listing_id>/price-rules/<int:rule_id>/delete")
 def price_rule_delete(listing_id: int, rule_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
-    attempt(listings.remove_price_rule, listing, current_user, rule_id)
+    attempt(rooms_and_departures.remove_price_rule, listing, current_user, rule_id)
     return _back(listing, "#prices")
 
 
@@ -193,7 +205,7 @@ def price_rule_delete(listing_id: int, rule_id: int):
 def departures_add(listing_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
     data = {**request.form.to_dict(), "weekdays": request.form.getlist("weekdays")}
-    created, _error = attempt(listings.add_departures, listing, current_user, data)
+    created, _error = attempt(rooms_and_departures.add_departures, listing, current_user, data)
     if created:
         flash(_("%(n)d departures added.", n=len(created)), "success")
     return _back(listing, "#departures")

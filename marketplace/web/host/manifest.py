@@ -6,7 +6,7 @@ from flask_login import current_user
 from ...clock import business_today
 from ...extensions import db
 from ...models import Listing
-from ...services import checkin
+from ...services import checkin, guest_manifest
 from ...services.booking_requests import parse_date
 from ...services.errors import ServiceError
 from . import bp
@@ -15,7 +15,7 @@ from . import bp
 @bp.get("/manifest")
 def manifest():
     """The guest list of one listing on one day (today by default). 404 for a listing not theirs."""
-    listings = checkin.printable_listings(current_user)
+    listings = guest_manifest.printable_listings(current_user)
     error = None
     day = business_today()
     if request.args.get("date"):
@@ -25,11 +25,11 @@ def manifest():
             error = exc.message
     listing_id = request.args.get("listing_id", type=int)
     listing = db.session.get(Listing, listing_id) if listing_id else None
-    if listing_id and (listing is None or not checkin.may_print(current_user, listing)):
+    if listing_id and (listing is None or not guest_manifest.may_print(current_user, listing)):
         abort(404)
     if listing is None and listings:
         listing = listings[0]
-    rows = checkin.tickets_on([listing.id], day) if listing else []
+    rows = guest_manifest.tickets_on([listing.id], day) if listing else []
     return render_template(
         "checkin/guest_manifest.html",
         listings=listings,
@@ -37,6 +37,6 @@ def manifest():
         day=day,
         date_error=error,
         rows=rows,
-        conflicts=checkin.conflicts([t.id for t in rows]),
+        conflicts=guest_manifest.conflicts([t.id for t in rows]),
         amount_due=checkin.amount_due,
     )

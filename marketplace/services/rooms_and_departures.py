@@ -1,0 +1,199 @@
+"""What a listing sells: a stay's room types and their prices, a tour's departures.
+
+Kept apart from the listing itself (`listings`: who manages it, its texts and terms, blocked
+nights) because these are the units bookings take and prices are quoted from; the host edits
+them on their own pages. Access is checked by the caller (`listings.get_listing`).
+"""
+
+import secrets
+from datetime import date, datetime, time
+
+from flask_babel import gettext as _
+from sqlalchemy import delete
+
+from ..clock import BUSINESS_TZ
+from ..extensions import db
+from ..i18n import supported
+from ..models import (
+    Departure,
+    DepartureStatus,
+    Listing,
+    ListingKind,
+    PriceRule,
+    PriceRuleKind,
+    Role,
+    RoomType,
+    User,
+)
+from . import audit
+from .errors import NotFound, ServiceError
+from .listings import date_range, parse_date, parse_int
+
+#: most departures one recurring rule may create
+MAX_RECURRING = 120
+
+
+# --- room types and prices ---------------------------------------------------------------------
+
+
+def save_room_type(listing: Listing, actor: User, data: dict, room_type=None) -> RoomType:
+    """Add (or change) a room type; commits. Raises ServiceError naming the field."""
+    if listing.kind != ListingKind.STAY:
+        raise ServiceError(_("Tours have departures, not rooms."), "not_a_stay")
+    names = {
+        lang: (data.get(f"name-{lang}") or "").strip()[:80]
+        for lang in supported()
+        if (data.get(f"name-{lang}") or "").strip()
+    }
+    if not names:
+        raise ServiceError(_("Name the room."), "name_required", "name-vi")
+    units = parse_int(data.get("units"), "units", minimum=0, maximum=500)
+    max_guests = parse_int(data.get("max_guests"), "max_guests", minimum=1, maximum=50)
+    price = parse_int(data.get("nightly_price"), "nightly_price", minimum=0, maximum=10**9)
+    min_nights = parse_int(data.get("min_nights") or 1, "min_nights", minimum=1, maximum=60)
+    if room_type is None:
+        room_type = RoomType(listing=listing, key=secrets.token_hex(3), nightly_price=price)
+        db.session.add(room_type)
+    room_type.name = names
+    room_type.units = units
+    room_type.max_guests = max_guests
+    room_type.nightly_price = price
+    room_type.min_nights = min_nights
+    db.session.flush()
+    audit.record(listing, "room_type_saved", actor=actor, data={"room_type_id": room_type.id})
+    db.session.commit()
+    return room_type
+
+
+def add_price_rule(listing: Listing, actor: User, data: dict) -> PriceRule:
+    """A weekend rate, a season (Tet, the Peach Blossom festival) or one date's price; commits."""
+    try:
+        kind = PriceRuleKind(data.get("kind"))
+    except ValueError:
+        raise ServiceError(_("Choose a kind of rule."), "invalid_kind", "kind") from None
+    room_type_id = data.get("room_type_id") or None
+    if room_type_id:
+        room_type_id = parse_int(room_type_id, "room_type_id")
+        if room_type_id not in {rt.id for rt in listing.room_types}:
+            raise ServiceError(_("No such room type."), "not_found", "room_type_id")
+    rule = PriceRule(listing=listing, kind=kind, room_type_id=room_type_id)
+    name = (data.get("name") or "").strip()[:80]
+    rule.name = {"vi": name, "en": name} if name else {}
+    if kind == PriceRuleKind.DATE:
+        rule.start_date = rule.end_date = parse_date(data.get("start_date"), "start_date")
+        rule.nightly_price = parse_int(data.get("nightly_price"), "nightly_price", maximum=10**9)
+    else:
+        rule.percent = parse_int(data.get("percent"), "percent", minimum=-90, maximum=500)
+        if kind == PriceRuleKind.SEASON:
+            rule.start_date = parse_date(data.get("start_date"), "start_date")
+            rule.end_date = parse_date(data.get("end_date"), "end_date")
+            date_range(rule.start_date, rule.end_date, "end_date")
+    db.session.add(rule)
+    db.session.flush()
+    audit.record(listing, "price_rule_added", actor=actor, data={"price_rule_id": rule.id})
+    db.session.commit()
+    return rule
+
+
+def remove_price_rule(listing: Listing, actor: User, rule_id: int) -> None:
+    rule = db.session.get(PriceRule, rule_id)
+    if rule is None or rule.listing_id != listing.id:
+        raise NotFound(_("No such price rule."), "not_found")
+    db.session.delete(rule)
+    audit.record(listing, "price_rule_removed", actor=actor, data={"price_rule_id": rule_id})
+    db.session.commit()
+
+
+def set_date_price(room_type: RoomType, actor: User, night: date, price: int | None) -> None:
+    """One night's own price for this room type (None: back to the rules); commits."""
+    db.session.execute(
+        delete(PriceRule).where(
+            PriceRule.room_type_id == room_type.id,
+            PriceRule.kind == PriceRuleKind.DATE,
+            PriceRule.start_date == night,
+        )
+    )
+    if price is not None:
+        db.session.add(
+            PriceRule(
+                listing_id=room_type.listing_id,
+                room_type_id=room_type.id,
+                kind=PriceRuleKind.DATE,
+                start_date=night,
+                end_date=night,
+                nightly_price=price,
+            )
+        )
+    audit.record(
+        room_type.listing,
+        "date_price",
+        actor=actor,
+        data={"room_type_id": room_type.id, "night": night.isoformat(), "price": price},
+    )
+    db.session.commit()
+
+
+# --- departures ------------------------------------------------------------------------------
+
+
+def parse_time(value, field: str = "time") -> time:
+    try:
+        return time.fromisoformat(str(value).strip())
+    except (TypeError, ValueError):
+        raise ServiceError(_("Enter a time as HH:MM."), "invalid_time", field) from None
+
+
+def departure_days(first: date, weekdays: set[int] | None, until: date | None) -> list[date]:
+    """One day, or every day of `weekdays` (Monday 0) from `first` to `until` inclusive."""
+    if not weekdays:
+        return [first]
+    if until is None:
+        raise ServiceError(_("Say until when it repeats."), "until_required", "until")
+    days = [d for d in date_range(first, until, "until") if d.weekday() in weekdays]
+    if len(days) > MAX_RECURRING:
+        raise ServiceError(_("Too many departures at once."), "too_many", "until")
+    return days
+
+
+def add_departures(listing: Listing, actor: User, data: dict) -> list[Departure]:
+    """One-off or recurring ("every Saturday 07:30 until March") departures; commits.
+
+    `data`: first_date, time, capacity, price_per_person, guide_id, weekdays (list), until.
+    """
+    if listing.kind != ListingKind.TOUR:
+        raise ServiceError(_("Stays have rooms, not departures."), "not_a_tour")
+    first = parse_date(data.get("first_date"), "first_date")
+    at = parse_time(data.get("time"))
+    capacity = parse_int(data.get("capacity"), "capacity", minimum=1, maximum=500)
+    price = parse_int(data.get("price_per_person"), "price_per_person", maximum=10**9)
+    weekdays = {parse_int(w, "weekdays", maximum=6) for w in data.get("weekdays") or []}
+    until = parse_date(data["until"], "until") if data.get("until") else None
+    guide = None
+    if data.get("guide_id"):
+        guide = db.session.get(User, parse_int(data["guide_id"], "guide_id"))
+        if (
+            guide is None
+            or guide.role not in (Role.GUIDE, Role.HOST)
+            or not guide.is_staff_of(listing.community_id)
+        ):
+            raise ServiceError(_("Choose a guide of this community."), "invalid_guide", "guide_id")
+    created = []
+    for day in departure_days(first, weekdays, until):
+        departure = Departure(
+            listing=listing,
+            starts_at=datetime.combine(day, at, tzinfo=BUSINESS_TZ),
+            capacity=capacity,
+            price_per_person=price,
+            guide=guide,
+            status=DepartureStatus.SCHEDULED,
+        )
+        db.session.add(departure)
+        created.append(departure)
+    db.session.flush()
+    audit.record(listing, "departures_added", actor=actor, data={"count": len(created)})
+    db.session.commit()
+    return created
+
+
+def guides_for(listing: Listing) -> list[User]:
+    return [u for u in listing.community.members if u.role in (Role.GUIDE, Role.HOST) and u.active]
