@@ -312,7 +312,11 @@ class BookingMachine(RuleBasedStateMachine):
         try:
             started = payments.start_payment(booking, "stripe", now=self.clock, **URLS)
         except ServiceError as exc:
-            _note(f"card checkout: {exc.code}")
+            ahead = (self.clock - utcnow()).total_seconds() // 3600
+            _note(
+                f"card checkout: {exc.code}"
+                + (f" ({ahead:.0f} h ahead)" if "unavail" in exc.code else "")
+            )
             db.session.rollback()
             assert exc.code in ("not_payable", "hold_expired", "payment_unavailable"), exc.code
             return None
