@@ -59,6 +59,10 @@ def create_app(config=None) -> Flask:
     http.init_app(app)
     _register_blueprints(app)
 
+    from . import jobs
+
+    app.extensions["outbox_kick"] = jobs.kick  # services emit; the queue delivers
+
     from .cli import register_cli
 
     register_cli(app)

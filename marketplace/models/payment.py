@@ -119,7 +119,7 @@ class RefundAccount(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
-    #: NAPAS bank identification number (services.payments.BANK_NAMES)
+    #: NAPAS bank identification number (services.transfer_details.BANK_NAMES)
     bank_bin: Mapped[str] = mapped_column(String(8))
     account_number: Mapped[str] = mapped_column(String(30))
     #: as the bank knows them: upper case, without diacritics

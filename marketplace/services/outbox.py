@@ -319,8 +319,9 @@ def kick() -> None:
     """Ask the job queue to deliver pending messages soon; call it after the commit.
 
     Never raises: if the queue is unreachable the worker's minute drain delivers them anyway.
-    In tests (immediate mode) delivery happens here, before kick returns.
+    In tests (immediate mode) delivery happens here, before kick returns. The job queue plugs
+    itself in at start-up (`app.extensions["outbox_kick"]`), so services never import it.
     """
-    from .. import jobs
-
-    jobs.kick()
+    hook = current_app.extensions.get("outbox_kick")
+    if hook is not None:
+        hook()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
-from . import money_rules, payments
+from . import money_rules, payments, transfer_details
 from .refunds import LATE_REASONS
 
 
@@ -96,5 +96,5 @@ def panel_state(booking: Booking, *, now: datetime | None = None) -> dict:
         and booking.payment_method == PaymentMethod.VIETQR.value
         and state["due"] > 0
     ):
-        state["vietqr"] = payments.vietqr_details(booking)
+        state["vietqr"] = transfer_details.vietqr_details(booking)
     return state

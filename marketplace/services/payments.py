@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import db
-from ..gateways import stripe_gateway, vietqr
+from ..gateways import stripe_gateway
 from ..models import (
     PAYMENT_TRANSITIONS,
     Booking,
@@ -35,6 +35,7 @@ from . import (
     locks,
     money_rules,
     refunds,
+    transfer_details,
 )
 from .errors import Conflict, ServiceError
 
@@ -89,40 +90,6 @@ def pending_payments(booking: Booking, method: PaymentMethod) -> list[Payment]:
 def due(booking: Booking) -> int:
     """What is still to pay on the booking (`money_rules.due`)."""
     return money_rules.due(booking)
-
-
-#: NAPAS bank identification numbers of the banks people here use most
-BANK_NAMES = {
-    "970436": "Vietcombank",
-    "970415": "VietinBank",
-    "970418": "BIDV",
-    "970405": "Agribank",
-    "970422": "MB Bank",
-    "970407": "Techcombank",
-    "970432": "VPBank",
-    "970416": "ACB",
-    "970423": "TPBank",
-    "970403": "Sacombank",
-}
-
-
-def vietqr_details(booking: Booking, amount: int | None = None) -> dict:
-    """The community's account and the VietQR text for `amount` (default: what is due)."""
-    community = booking.community
-    amount = money_rules.due(booking) if amount is None else amount
-    return {
-        "payload": vietqr.build_payload(
-            community.bank_bin, community.bank_account_number, amount, booking.reference
-        ),
-        "amount": amount,
-        "purpose": vietqr.clean_purpose(booking.reference),
-        "bank_name": BANK_NAMES.get(community.bank_bin, community.bank_bin),
-        "account": {
-            "bank_bin": community.bank_bin,
-            "account_number": community.bank_account_number,
-            "account_name": community.bank_account_name or "",
-        },
-    }
 
 
 # --- starting a payment ----------------------------------------------------------------------
@@ -289,7 +256,7 @@ def _start_vietqr(booking: Booking, now: datetime, **_session):
         db.session.add(payment)
         db.session.flush()
         audit.record(payment, "transfer_awaited", to_state=payment.status, data={"amount": amount})
-    details = vietqr_details(booking, amount)
+    details = transfer_details.vietqr_details(booking, amount)
     return PaymentStart(
         "vietqr", payment, amount=amount, payload=details["payload"], account=details["account"]
     )

@@ -42,7 +42,7 @@ from ..models.states import Outcome, judge
 from . import audit, refunds
 from .errors import Conflict, NotFound, ServiceError
 from .locks import locked_booking
-from .payments import BANK_NAMES
+from .transfer_details import BANK_NAMES
 
 #: payments whose refunds a person sends
 BY_HAND = frozenset({PaymentMethod.VIETQR, PaymentMethod.PAY_AT_ARRIVAL})

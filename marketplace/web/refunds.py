@@ -14,7 +14,7 @@ from wtforms.validators import Length
 
 from ..services import booking_access, refund_queue
 from ..services.errors import ServiceError
-from ..services.payments import BANK_NAMES
+from ..services.transfer_details import BANK_NAMES
 from .booking_access import holds_link, viewable_booking
 
 bp = Blueprint("refunds", __name__, url_prefix="/trips")

@@ -18,7 +18,8 @@ checking guests in. After every step it checks the rules that must always hold:
   booking holds one per item.
 
 Time is passed in everywhere (`now=`) from a clock kept by the machine, which only moves forward.
-Set HYPOTHESIS_BOOKING_EXAMPLES to explore more (the default keeps the run well under a minute).
+Set HYPOTHESIS_BOOKING_EXAMPLES and HYPOTHESIS_BOOKING_STEPS to explore more (the defaults, 25
+examples of up to 20 steps, keep the run under a minute); `pytest -s` prints what the steps did.
 """
 
 import os
@@ -82,7 +83,7 @@ URLS = {"success_url": "http://shop.test/ok", "cancel_url": "http://shop.test/ba
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("HYPOTHESIS_BOOKING_EXAMPLES", "25")),
-    stateful_step_count=30,
+    stateful_step_count=int(os.environ.get("HYPOTHESIS_BOOKING_STEPS", "20")),
     deadline=None,
     database=None,  # no .hypothesis folder in the shared tree; a failure prints its seed blob
     print_blob=True,
@@ -146,7 +147,7 @@ class BookingMachine(RuleBasedStateMachine):
         self.clock = utcnow().replace(microsecond=0)
         self.ready = False
         #: booking id -> (room type id, check-in, check-out, rooms), as asked for
-        self.stays: dict[int, tuple[int, date, date, int]] = {}
+        self.stays: dict[int, list[tuple[int, date, date, int]]] = {}
         #: (room type id, night) closed by the host
         self.blocked: set[tuple[int, date]] = set()
         self.units: dict[int, int] = {}
@@ -182,11 +183,12 @@ class BookingMachine(RuleBasedStateMachine):
         first = self.today
         last = first + timedelta(days=max(PROBE_OFFSETS) + max(PROBE_NIGHTS))
         claimed: dict[tuple[int, date], int] = {}
-        for booking_id, (rt_id, check_in, check_out, rooms) in self.stays.items():
+        for booking_id, stays in self.stays.items():
             if not self._holding(db.session.get(Booking, booking_id)):
                 continue
-            for night in _nights(check_in, check_out):
-                claimed[(rt_id, night)] = claimed.get((rt_id, night), 0) + rooms
+            for rt_id, check_in, check_out, rooms in stays:
+                for night in _nights(check_in, check_out):
+                    claimed[(rt_id, night)] = claimed.get((rt_id, night), 0) + rooms
         free = {}
         for rt_id, units in self.units.items():
             for night in _nights(first, last):
@@ -280,7 +282,45 @@ class BookingMachine(RuleBasedStateMachine):
         assert created
         assert shown >= rooms, f"{what} sold, the search page showed {shown} free"
         assert model >= rooms, f"{what} sold with only {model} free"
-        self.stays[booking.id] = (rt_id, check_in, check_out, rooms)
+        self.stays[booking.id] = [(rt_id, check_in, check_out, rooms)]
+        return booking.id
+
+    @rule(
+        target=placed,
+        first=st.tuples(st.integers(0, 1), st.integers(0, 3), st.integers(1, 2)),
+        second=st.tuples(st.integers(0, 1), st.integers(0, 3), st.integers(1, 2)),
+    )
+    def place_two_items(self, first, second):
+        """One booking of two stays (the same room type or two), all or nothing."""
+        self._fresh()
+        model = self._model_free()
+        stays, wanted = [], {}
+        for which, offset, nights in (first, second):
+            rt_id = self.room_type_ids[which % len(self.room_type_ids)]
+            check_in = self.today + timedelta(days=offset)
+            check_out = check_in + timedelta(days=nights)
+            stays.append((rt_id, check_in, check_out, 1))
+            for night in _nights(check_in, check_out):
+                wanted[(rt_id, night)] = wanted.get((rt_id, night), 0) + 1
+        fits = all(model[key] >= rooms for key, rooms in wanted.items())
+        try:
+            booking, _created = bookings.place_booking(
+                [
+                    StayRequest(rt_id, check_in, check_out, 1, 2)
+                    for rt_id, check_in, check_out, _ in stays
+                ],
+                Contact("Trần Thị Bình", "binh@example.test", "+84 912 345 679"),
+                now=self.clock,
+            )
+        except ServiceError as exc:
+            _note(f"place two: {exc.code}")
+            db.session.rollback()
+            assert exc.code == "sold_out", f"placing refused with {exc.code}: {exc.message}"
+            assert not fits, f"{stays} refused as sold out, yet it fits in {model}"
+            return multiple()
+        _note("place two: held")
+        assert fits, f"{stays} sold although it does not fit in {model}"
+        self.stays[booking.id] = stays
         return booking.id
 
     @rule(booking_id=placed, by_host=st.booleans())
@@ -450,16 +490,24 @@ class BookingMachine(RuleBasedStateMachine):
 
     # --- arrival --------------------------------------------------------------------------------
 
-    @rule(booking_id=placed, by_reference=st.booleans())
-    def check_in(self, booking_id, by_reference):
+    @rule(booking_id=placed, by_reference=st.booleans(), which=st.integers(0, 1))
+    def check_in(self, booking_id, by_reference, which):
+        """The host scans a ticket's QR code, or types the booking's reference."""
         booking = self._booking(booking_id)
         tickets = [item.ticket for item in booking.items if item.ticket is not None]
-        if not by_reference and not tickets:
+        if by_reference:
+            # the scanner takes the first ticket not checked in yet, else the first one
+            code = booking.reference
+            ticket = next(
+                (t for t in tickets if t.checkin is None), tickets[0] if tickets else None
+            )
+        elif tickets:
+            ticket = tickets[which % len(tickets)]
+            code = ticket.secret
+        else:
             return
-        code = booking.reference if by_reference else tickets[0].secret
-        ticket = tickets[0] if tickets else None
         admissible = (
-            booking.status == BookingStatus.CONFIRMED
+            booking.status in (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
             and ticket is not None
             and ticket.status == TicketStatus.VALID
             and ticket.checkin is None
