@@ -7,12 +7,14 @@ write, commit; a double click finds nothing left to record and answers `already_
 
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
 from ..models.states import Outcome
+from ..money import format_vnd
 from . import audit, booking_events, booking_lifecycle, cancellations, locks, outbox
 from .booking_access import can_manage
 from .errors import Conflict, Forbidden, ServiceError
@@ -135,13 +137,9 @@ def record_cash(booking: Booking, actor, amount, *, now: datetime | None = None)
         if still_due <= 0:
             raise Conflict(_("This booking is already paid."), "already_paid")
         if amount > still_due:
+            shown = format_vnd(still_due, str(get_locale() or "vi"))
             raise ServiceError(
-                _(
-                    "That is more than the %(due)s still due.",
-                    due=f"{still_due:,}".replace(",", "."),
-                ),
-                "invalid_amount",
-                "amount",
+                _("That is more than the %(due)s still due.", due=shown), "invalid_amount", "amount"
             )
         if booking.status not in PAID_STATES | {BookingStatus.PENDING_PAYMENT}:
             raise Conflict(_("This booking is not expecting payment."), "not_payable")
