@@ -40,7 +40,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from marketplace.clock import business_today, utcnow
 from marketplace.extensions import db
@@ -115,16 +115,12 @@ def _note(outcome: str) -> None:
 
 
 def _empty_tables() -> None:
-    """What tests/conftest.py does after each test, between two examples of one test."""
+    """Empty every table between two examples of the one test (tests/conftest.py does it after
+    the test). DELETE, not TRUNCATE: on PostgreSQL it is several times faster for a few rows."""
     db.session.remove()
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            joined = ", ".join(f'"{name}"' for name in tables)
-            conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f'DELETE FROM "{name}"'))
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 def _nights(check_in: date, check_out: date) -> list[date]:
