@@ -20,6 +20,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..clock import business_today, utcnow
 from ..database import begin_write
@@ -44,8 +45,8 @@ from . import (
     ticket_tokens,
     tickets,
 )
-from .errors import Conflict, ServiceError
-from .locks import locked_booking
+from .errors import Conflict, NotFound, ServiceError
+from .locks import locked_booking, locked_booking_of_ticket
 from .references import is_reference, normalize_reference
 
 OK = "ok"
@@ -167,11 +168,6 @@ def perform_checkin(
     device_id = (device_id or "")[:64]
     begin_write()
     ticket = _find_ticket((secret or "").strip(), scanner, listing_id)
-    if isinstance(ticket, Ticket):
-        # lock, then judge what is committed now: a cancel a moment ago voids this ticket
-        ticket_id = ticket.id
-        locked_booking(ticket.item.booking_id)
-        ticket = db.session.get(Ticket, ticket_id)
     if isinstance(ticket, CheckinResult):
         outcome = ticket
     else:
@@ -193,16 +189,24 @@ def _find_ticket(text: str, scanner: User, listing_id: int | None):
         claims = ticket_tokens.verify_ticket(text, tickets.verifying_key())
     except ticket_tokens.InvalidTicketToken:
         return CheckinResult(INVALID)
-    ticket = db.session.get(Ticket, claims.ticket_id)
-    if ticket is None or ticket.secret != text:
+    # lock first, then read: a cancel a moment ago has voided this ticket
+    try:
+        booking = locked_booking_of_ticket(claims.ticket_id)
+    except NotFound:
+        return CheckinResult(INVALID)
+    ticket = db.session.get(
+        Ticket, claims.ticket_id, options=[joinedload(Ticket.item).joinedload(BookingItem.booking)]
+    )
+    if ticket is None or ticket.secret != text or ticket.item.booking is not booking:
         return CheckinResult(INVALID)
     return ticket
 
 
 def _find_by_reference(reference: str, scanner: User, listing_id: int | None):
-    booking = db.session.scalar(select(Booking).where(Booking.reference == reference))
-    if booking is None:
+    booking_id = db.session.scalar(select(Booking.id).where(Booking.reference == reference))
+    if booking_id is None:
         return CheckinResult(INVALID)
+    booking = locked_booking(booking_id)
     items = [i for i in booking.items if listing_id is None or i.listing_id == listing_id]
     if not items:
         items = booking.items

@@ -24,26 +24,81 @@ from sqlalchemy import select
 
 from ..database import begin_write, is_sqlite
 from ..extensions import db
-from ..models import Booking, Payment
+from ..models import (
+    BankTransfer,
+    Booking,
+    BookingItem,
+    BookingNight,
+    CheckIn,
+    Guest,
+    LedgerEntry,
+    Payment,
+    Refund,
+    RefundAccount,
+    Ticket,
+)
+from ..models.move_offer import MoveOffer
+from ..models.outbox import OutboxMessage
 from .errors import NotFound
+
+#: what a booking's lock covers: re-read after taking it
+AGGREGATE_PARTS = (
+    Booking,
+    BookingItem,
+    BookingNight,
+    Guest,
+    Payment,
+    Refund,
+    RefundAccount,
+    LedgerEntry,
+    Ticket,
+    CheckIn,
+    MoveOffer,
+    BankTransfer,
+    OutboxMessage,
+)
 
 
 def locked_booking(booking_id: int) -> Booking:
     """Lock booking `booking_id` for this transaction and return it freshly read.
 
-    Anything the session loaded before (the booking, its payments, items, refunds) is expired,
-    so what the caller reads from here on is what is committed now. Pending changes are flushed
-    first, so none is lost. Raises NotFound.
+    What the session had read of bookings and their parts (payments, items, refunds, tickets)
+    is expired first, so what the caller reads from here on is what is committed now. Pending
+    changes are flushed first, so none is lost. Raises NotFound.
     """
+    return _lock_one(Booking.id == booking_id)
+
+
+def locked_booking_of_ticket(ticket_id: int) -> Booking:
+    """`locked_booking` for the booking a ticket admits to (one query). Raises NotFound."""
+    booking_id = (
+        select(BookingItem.booking_id)
+        .join(Ticket, Ticket.booking_item_id == BookingItem.id)
+        .where(Ticket.id == ticket_id)
+        .scalar_subquery()
+    )
+    return _lock_one(Booking.id == booking_id)
+
+
+def _lock_one(condition) -> Booking:
     begin_write()
-    query = select(Booking).where(Booking.id == booking_id)
+    db.session.flush()
+    _expire_aggregates()
+    query = select(Booking).where(condition).execution_options(populate_existing=True)
     if not is_sqlite():
         query = query.with_for_update(of=Booking)
-    locked_id = db.session.scalar(query.with_only_columns(Booking.id))
-    if locked_id is None:
+    booking = db.session.scalar(query)
+    if booking is None:
         raise NotFound(_("No booking with this reference."), "not_found")
-    db.session.expire_all()
-    return db.session.get(Booking, locked_id)
+    return booking
+
+
+def _expire_aggregates() -> None:
+    """Forget what was read of bookings and what hangs off them (payments, refunds, tickets,
+    check-ins, move offers, inventory claims); users, listings and communities stay loaded."""
+    for instance in list(db.session.identity_map.values()):
+        if isinstance(instance, AGGREGATE_PARTS):
+            db.session.expire(instance)
 
 
 def lock(booking: Booking) -> Booking:
