@@ -15,7 +15,32 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    value = (os.environ.get(name) or "").strip().lower()
+    return default if value == "" else value not in ("0", "false", "no", "off")
+
+
+#: SECRET_KEY values seen in this repository, its docs and its tests: never a production key
+KNOWN_DEVELOPMENT_SECRETS = frozenset(
+    {
+        "dev-only-not-secret",
+        "test-secret",
+        "change-me-64-random-characters",
+        "change-me",
+        "changeme",
+        "secret",
+        "dev",
+        "development",
+    }
+)
+#: Stripe secrets of the emulator (devtools/stripe_emulator.py) and of the documentation
+EMULATOR_STRIPE_KEYS = frozenset({"sk_test_emulator", "sk_live_..."})
+EMULATOR_WEBHOOK_SECRETS = frozenset({"whsec_emulator", "whsec_test", "whsec_..."})
+
+
 class Config:
+    #: which of CONFIGS this is (`flask demo seed` refuses "production")
+    ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'marketplace.sqlite'}"
@@ -41,7 +66,25 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    #: "false" switches every rate limit off (load tests, benchmarks): Flask-Limiter's own setting
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    #: new booking holds (page and API together) per client address; generous, as a village or a
+    #: mobile carrier's NAT shares one address. Only holds made count, not refused attempts.
+    HOLD_LIMIT_ADDRESS = os.environ.get("HOLD_LIMIT_ADDRESS") or "30 per hour"
+    #: open unpaid bookings (pending payment, hold not expired) one email or account may have;
+    #: 0 switches the cap off (benchmarks)
+    MAX_OPEN_HOLDS = _env_int("MAX_OPEN_HOLDS", 5)
+    #: proxies in front of the app (0: none, X-Forwarded-For is never read); N: trust the last N
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    #: log-in attempts per account (the email typed) and per client address (a village shares one)
+    LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
+    LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "50 per 15 minutes")
+    SIGNUP_LIMIT_ADDRESS = os.environ.get("SIGNUP_LIMIT_ADDRESS", "20 per hour")
+    RESET_LIMIT_ADDRESS = os.environ.get("RESET_LIMIT_ADDRESS", "20 per hour")
+    #: how long mailed links work: email confirmation, password reset
+    EMAIL_VERIFY_MAX_AGE = timedelta(days=3)
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
 
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_emulator")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_emulator")
@@ -81,15 +124,22 @@ class Config:
     REGISTRATION_DEADLINE_HOURS = _env_int("REGISTRATION_DEADLINE_HOURS", 12)
     #: passport numbers are erased this many days after departure
     PASSPORT_RETENTION_DAYS = _env_int("PASSPORT_RETENTION_DAYS", 30)
+    #: Fernet keys for passport numbers at rest, comma-separated: the first encrypts, all decrypt
+    #: (marketplace/crypto.py); unset outside production: a key derived from SECRET_KEY
+    PASSPORT_KEYS = os.environ.get("PASSPORT_KEYS") or None
     HSTS = False
+    #: roles that must sign in with a TOTP code (comma-separated); services/two_factor.py
+    TWO_FACTOR_REQUIRED_ROLES = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "").split(",")
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    ENV_NAME = "development"
 
 
 class TestConfig(Config):
     TESTING = True
+    ENV_NAME = "test"
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False
@@ -106,21 +156,58 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     DEBUG = False
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
+    TWO_FACTOR_REQUIRED_ROLES = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "admin").split(",")
 
     @classmethod
-    def validate(cls) -> None:
+    def validate(cls, environ=None) -> None:
         """Refuse to start with settings that would be unsafe in production.
 
-        Raises RuntimeError when SECRET_KEY is missing or debug is on.
+        Raises RuntimeError naming every missing or unsafe setting at once: SECRET_KEY (32+ bytes,
+        not a known development value), STRIPE_SECRET_KEY (not a test or emulator key),
+        STRIPE_WEBHOOK_SECRET (not the emulator's), TICKET_SIGNING_KEY, REDIS_URL, debug on.
         """
-        if not os.environ.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in production")
-        if os.environ.get("FLASK_DEBUG") in ("1", "true", "True"):
-            raise RuntimeError("debug must be off in production")
+        problems = production_problems(os.environ if environ is None else environ)
+        if problems:
+            joined = "; ".join(problems)
+            raise RuntimeError(
+                f"Refusing to start in production: {joined}. See deploy/env.example."
+            )
+
+
+def production_problems(environ) -> list[str]:
+    """One sentence per missing or unsafe production setting (empty when all are safe)."""
+    problems = []
+    secret = (environ.get("SECRET_KEY") or "").strip()
+    if not secret:
+        problems.append("SECRET_KEY must be set (32+ random bytes)")
+    elif secret.lower() in KNOWN_DEVELOPMENT_SECRETS or secret.startswith("change-me"):
+        problems.append("SECRET_KEY is a known development value")
+    elif len(secret.encode()) < 32 or len(set(secret)) < 8:
+        problems.append("SECRET_KEY must be 32+ random bytes")
+    stripe_key = (environ.get("STRIPE_SECRET_KEY") or "").strip()
+    if not stripe_key:
+        problems.append("STRIPE_SECRET_KEY must be set")
+    elif stripe_key in EMULATOR_STRIPE_KEYS or stripe_key.startswith(("sk_test_", "rk_test_")):
+        problems.append("STRIPE_SECRET_KEY is a test or emulator key")
+    webhook_secret = (environ.get("STRIPE_WEBHOOK_SECRET") or "").strip()
+    if not webhook_secret:
+        problems.append("STRIPE_WEBHOOK_SECRET must be set")
+    elif webhook_secret in EMULATOR_WEBHOOK_SECRETS:
+        problems.append("STRIPE_WEBHOOK_SECRET is the emulator's public secret")
+    if not (environ.get("TICKET_SIGNING_KEY") or "").strip():
+        problems.append("TICKET_SIGNING_KEY must be set")
+    if not (environ.get("PASSPORT_KEYS") or "").strip():
+        problems.append("PASSPORT_KEYS must be set (Fernet keys, comma-separated)")
+    if not (environ.get("REDIS_URL") or "").strip():
+        problems.append("REDIS_URL must be set (rate limits shared by all workers)")
+    if environ.get("FLASK_DEBUG") in ("1", "true", "True"):
+        problems.append("debug must be off in production")
+    return problems
 
 
 CONFIGS = {

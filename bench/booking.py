@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import requests
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -261,6 +262,12 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
+def ticket_signing_key() -> str:
+    from marketplace.services import ticket_tokens
+
+    return ticket_tokens.generate_private_key_text()
+
+
 def bench_database(name: str, url: str, seconds: float, workdir: Path) -> dict:
     outbox = str(workdir / f"outbox-{name}")
     app = make_app(url, outbox)
@@ -272,6 +279,17 @@ def bench_database(name: str, url: str, seconds: float, workdir: Path) -> dict:
         "MARKETPLACE_ENV": "production",
         "SECRET_KEY": "bench-" + uuid.uuid4().hex,
         "MAIL_OUTBOX": outbox,
+        # production refuses to start without these; the bench places no payment and sends no
+        # webhook, and with rate limits off and jobs in a file Redis is never contacted
+        "STRIPE_SECRET_KEY": "sk_live_bench_" + uuid.uuid4().hex,
+        "STRIPE_WEBHOOK_SECRET": "whsec_bench_" + uuid.uuid4().hex,
+        "TICKET_SIGNING_KEY": ticket_signing_key(),
+        "PASSPORT_KEYS": Fernet.generate_key().decode(),
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15",
+        "JOBS_URL": f"sqlite:///{workdir / f'jobs-{name}.sqlite'}",
+        # many clients book from one address and one account: no per-address or per-owner cap
+        "RATELIMIT_ENABLED": "false",
+        "MAX_OPEN_HOLDS": "0",
     }
     log = open(workdir / f"gunicorn-{name}.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(

@@ -32,7 +32,7 @@ def create_app(config=None) -> Flask:
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(app.root_path).parent / "translations")
     )
 
-    from . import http, i18n, models  # noqa: F401  (models register their tables)
+    from . import edge, http, i18n, models  # noqa: F401  (models register their tables)
     from .database import configure_engine_events, engine_options
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
@@ -57,7 +57,15 @@ def create_app(config=None) -> Flask:
         configure_engine_events(db.engine)
 
     http.init_app(app)
+    edge.init_app(app)  # before the blueprints: their `<int:...>` routes use its converter
     _register_blueprints(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        # the client's address (rate limits) and scheme from the last N proxies' headers;
+        # without proxies X-Forwarded-For is never read (anyone could write it)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from . import jobs
 

@@ -31,7 +31,13 @@ def demo():
 )
 @click.option("--no-photos", is_flag=True, help="Skip generating listing pictures.")
 def demo_seed(no_photos: bool):
+    from flask import current_app
+
     from .services import demo as demo_service
+
+    if current_app.config.get("ENV_NAME") == "production":
+        # demo accounts share one published password: never on a real site
+        raise click.ClickException("demo seed refuses to run in production (MARKETPLACE_ENV)")
 
     counts = demo_service.seed(with_photos=not no_photos)
     click.echo(", ".join(f"{name}: +{n}" for name, n in counts.items()))
@@ -80,6 +86,46 @@ def tokens_create(email, name):
     token = accounts.create_token(user, name=name)
     click.echo(f"token for {user.email} ({user.role.value}):")
     click.echo(token)
+
+
+def _token_owner(email):
+    from .services import accounts
+
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
+@tokens.command("list", help="List EMAIL's tokens: id, name, made, last used, revoked.")
+@click.argument("email")
+def tokens_list(email):
+    from .services import api_tokens
+
+    def when(moment):
+        return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+    rows = api_tokens.tokens_of(_token_owner(email))
+    for row in rows:
+        state = f"revoked {when(row.revoked_at)}" if row.revoked_at else "active"
+        click.echo(
+            f"{row.id:>6}  {row.name or '-':<20}  made {when(row.created_at)}  "
+            f"last used {when(row.last_used_at)}  {state}"
+        )
+    click.echo(f"{len(rows)} token(s)")
+
+
+@tokens.command("revoke", help="Revoke EMAIL's token ID; the API refuses it from now on (401).")
+@click.argument("email")
+@click.argument("token_id", type=int)
+def tokens_revoke(email, token_id):
+    from .services import api_tokens
+
+    try:
+        api_tokens.revoke_token(_token_owner(email), token_id)
+    except ServiceError as exc:
+        raise click.ClickException(f"{email} has no token {token_id}") from exc
+    click.echo(f"revoked token {token_id} of {email}")
 
 
 @click.group(help="Bookings.")

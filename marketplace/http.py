@@ -7,12 +7,12 @@ import uuid
 from urllib.parse import urlsplit
 
 from flask import Flask, g, jsonify, render_template, request, session, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from .clock import to_business_time
 from .i18n import LANGUAGE_NAMES, localized
@@ -94,6 +94,18 @@ def is_database_outage(exc: BaseException) -> bool:
         return True
     text = str(exc.orig if exc.orig is not None else exc).lower()
     return any(hint in text for hint in OUTAGE_HINTS)
+
+
+def is_bad_input(exc: BaseException) -> bool:
+    """The database refused a value (a number out of range, a NUL byte): the request's fault.
+
+    The edge (`edge.py`, the parsers) bounds what it knows; this keeps anything it missed from
+    becoming a 500. PostgreSQL: SQLSTATE class 22 (data exception); SQLite: a Python int too
+    large for its INTEGER.
+    """
+    if isinstance(exc, DataError | OverflowError):
+        return True
+    return isinstance(exc, StatementError) and isinstance(exc.orig, OverflowError | ValueError)
 
 
 def _outage_locale(app: Flask) -> str:
@@ -193,6 +205,25 @@ def init_app(app: Flask) -> None:
             )
         return response
 
+    def _wait_message() -> str:
+        """How long the breached limit still holds, in whole minutes (at least one)."""
+        from .extensions import limiter
+
+        try:
+            reset_at = limiter.current_limit.reset_at if limiter.current_limit else None
+        except Exception:  # no limit state (a 429 raised by hand): the short answer
+            reset_at = None
+        if not reset_at:
+            return _("Too many attempts. Please wait a minute and try again.")
+        # reset_at is rounded up to the next whole second
+        seconds = max(0.0, reset_at - 1 - time.time())
+        minutes = max(1, -int(-seconds // 60))
+        return ngettext(
+            "Too many attempts. Please wait %(num)d minute and try again.",
+            "Too many attempts. Please wait %(num)d minutes and try again.",
+            minutes,
+        )
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         messages = {
@@ -202,9 +233,8 @@ def init_app(app: Flask) -> None:
             404: _("We could not find this page."),
             405: _("This method is not allowed here."),
             413: _("The upload is too large."),
-            429: _("Too many attempts. Please wait a minute and try again."),
         }
-        message = messages.get(exc.code, exc.name)
+        message = _wait_message() if exc.code == 429 else messages.get(exc.code, exc.name)
         if wants_json():
             code = {429: "rate_limited", 404: "not_found", 413: "too_large"}.get(
                 exc.code, exc.name.lower().replace(" ", "_")
@@ -213,11 +243,19 @@ def init_app(app: Flask) -> None:
         title = _("Page not found") if exc.code == 404 else _("Sorry")
         return render_template("errors/error.html", title=title, message=message), exc.code
 
-    @app.errorhandler(DBAPIError)
+    @app.errorhandler(StatementError)
     @app.errorhandler(PoolTimeout)
+    @app.errorhandler(OverflowError)  # SQLite's driver: a number past 64 bits, unwrapped
     def _database_error(exc: Exception):
         if is_database_outage(exc):
             return _outage_response(app, exc)
+        if is_bad_input(exc):
+            from .extensions import db
+
+            reason = getattr(exc, "orig", None) or exc
+            log.warning("refused input on %s %s: %s", request.method, request.path, reason)
+            db.session.rollback()
+            return _http_error(BadRequest())
         return _unexpected(exc)
 
     @app.errorhandler(Exception)
@@ -250,5 +288,8 @@ def init_app(app: Flask) -> None:
             "local_time": to_business_time,
         }
 
+    from .log_redaction import install as redact_request_logs
+
+    redact_request_logs()  # ticket and feed secrets in URLs never reach the access logs
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -55,6 +55,7 @@ from .payment import (
     RefundStatus,
     TransferOutcome,
 )
+from .setting_change import SETTING_CHANGE_TRANSITIONS, SettingChange, SettingChangeStatus
 from .ticket import CheckIn, Scan, Ticket, TicketStatus
 from .user import ApiToken, Role, User, community_member
 
@@ -68,6 +69,7 @@ __all__ = [
     "OUTBOX_TRANSITIONS",
     "PAYMENT_TRANSITIONS",
     "REFUND_TRANSITIONS",
+    "SETTING_CHANGE_TRANSITIONS",
     "ApiToken",
     "AuditEntry",
     "BankTransfer",
@@ -111,6 +113,8 @@ __all__ = [
     "RoomType",
     "Scan",
     "SentMail",
+    "SettingChange",
+    "SettingChangeStatus",
     "Ticket",
     "TicketStatus",
     "TransferOutcome",

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
+from ..crypto import EncryptedString
 from ..extensions import db
 from .types import UTCDateTime, str_enum
 
@@ -212,8 +213,9 @@ class Guest(db.Model):
     #: ISO 3166-1 alpha-2
     nationality: Mapped[str] = mapped_column(String(2))
     date_of_birth: Mapped[date | None]
-    #: foreign guests only; erased a set time after departure
-    passport_number: Mapped[str | None] = mapped_column(String(32))
+    #: foreign guests only; erased a set time after departure. Stored as a Fernet token
+    #: (marketplace/crypto.py, keys PASSPORT_KEYS); code reads and writes the plain number
+    passport_number: Mapped[str | None] = mapped_column(EncryptedString())
     #: when the host declared the stay for temporary residence
     declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

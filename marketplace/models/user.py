@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -57,9 +57,31 @@ class User(UserMixin, db.Model):
     nationality: Mapped[str | None] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when the owner opened the link mailed to `email`; until then no guest booking joins
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: part of the login id kept in session and remember-me cookies; raising it (password change
+    #: or reset) ends every session and remember-me cookie made before
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: the TOTP secret as a Fernet token (crypto.encrypt; services/two_factor.py); set at
+    #: enrolment, in force once confirmed
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    #: when the first code confirmed the secret; NULL: two-factor sign-in is off
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the 30-second time step of the last accepted code, so one code signs in only once
+    totp_last_step: Mapped[int | None] = mapped_column()
+    #: SHA-256 hashes of the unused recovery codes, one per line
+    totp_recovery_hashes: Mapped[str | None] = mapped_column(Text)
 
     communities = relationship("Community", secondary=community_member, back_populates="members")
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self) -> str:
+        """Flask-Login's id: "user id:session version", so old cookies stop loading the user."""
+        return f"{self.id}:{self.session_version or 1}"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive (suspended) accounts

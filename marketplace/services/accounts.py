@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import ApiToken, Community, Role, User
+from ..models import ApiToken, Booking, Community, Role, User
+from . import account_tokens, outbox
 from .errors import Conflict, NotFound, ServiceError
 
 MIN_PASSWORD_LENGTH = 8
@@ -95,11 +96,148 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Raises ServiceError: wrong_password, weak_password."""
+    """Set a new password and end every other session and remember-me cookie of `user`.
+
+    Raises ServiceError: wrong_password, weak_password.
+    """
     if not check_password_hash(user.password_hash, current or ""):
         raise ServiceError(_("The current password is not right."), "wrong_password", "current")
     user.password_hash = _hash(new)
+    _end_sessions(user)
     db.session.commit()
+
+
+def _end_sessions(user: User) -> None:
+    """Sessions and remember-me cookies carry the old version: they no longer load the user."""
+    user.session_version = (user.session_version or 1) + 1
+
+
+# --- sign-up, verified email, password reset ---------------------------------------------------
+
+#: outbox topic of the account mails (marketplace/mailing/account_mail.py)
+MAIL_TOPIC = "mail.account"
+
+
+def sign_up(email: str, password: str, *, name: str = "", locale: str | None = None) -> None:
+    """Open a tourist account and mail the link that confirms the address; commit.
+
+    The same outcome whether the address has an account or not (no enumeration): an existing
+    owner is mailed that someone tried to sign up with their address, and nothing else changes.
+    Raises ServiceError: invalid_email, weak_password (the same for both cases).
+    """
+    email = normalize_email(email)
+    password_hash = _hash(password)  # hashed in both cases: the answer takes the same time
+    existing = find_user(email)
+    if existing is not None:
+        outbox.emit(MAIL_TOPIC, {"kind": "signup_attempt", "user_id": existing.id})
+        db.session.commit()
+        outbox.kick()
+        return
+    user = User(
+        email=email,
+        name=(name or email.split("@")[0]).strip()[:120],
+        password_hash=password_hash,
+        role=Role.TOURIST,
+        locale=locale,
+    )
+    db.session.add(user)
+    db.session.flush()
+    outbox.emit(MAIL_TOPIC, {"kind": "verify", "user_id": user.id})
+    db.session.commit()
+    outbox.kick()
+
+
+def resend_verification(user: User) -> bool:
+    """Mail the confirmation link again; False when the address is confirmed already."""
+    if user.email_verified_at is not None:
+        return False
+    outbox.emit(MAIL_TOPIC, {"kind": "verify", "user_id": user.id})
+    db.session.commit()
+    outbox.kick()
+    return True
+
+
+def verify_email(token: str, now: datetime | None = None) -> tuple[User, bool]:
+    """Mark the address of a verification link confirmed, end the sessions opened before, and give
+    the account the bookings made as a guest with it; commit. Returns the user and whether this call confirmed it (False: the
+    link had been used before).
+
+    Raises ServiceError: invalid_link (forged, expired, or for an address no longer the user's).
+    """
+    user = account_tokens.user_for_verification(token)
+    if user is None:
+        raise ServiceError(_("This link is not valid or has expired."), "invalid_link")
+    newly = user.email_verified_at is None
+    if newly:
+        user.email_verified_at = now or utcnow()
+        # whoever typed the address may not own it: sessions opened before the owner confirmed
+        # it end (the link's first use logs the owner in)
+        _end_sessions(user)
+        db.session.commit()
+    attach_guest_bookings(user)
+    return user, newly
+
+
+def attach_guest_bookings(user: User) -> int:
+    """Give a user whose address is confirmed the guest bookings made with it; commit.
+
+    Without a confirmed address nothing joins: signing up with someone else's email must not
+    show their bookings (see `attach_booking` for a booking whose own link the user holds).
+    """
+    if user.email_verified_at is None:
+        return 0
+    result = db.session.execute(
+        update(Booking)
+        .where(Booking.tourist_id.is_(None), Booking.contact_email == user.email)
+        .values(tourist_id=user.id)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def attach_booking(user: User, booking: Booking) -> bool:
+    """Put one guest booking under `user`, who holds its signed link; commit.
+
+    Returns False when it belongs to an account already (theirs or someone else's).
+    """
+    result = db.session.execute(
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.tourist_id.is_(None))
+        .values(tourist_id=user.id)
+    )
+    db.session.commit()
+    return bool(result.rowcount)
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link when an active account has this address; silently nothing otherwise."""
+    try:
+        email = normalize_email(email)
+    except ServiceError:
+        return
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    outbox.emit(MAIL_TOPIC, {"kind": "reset", "user_id": user.id})
+    db.session.commit()
+    outbox.kick()
+
+
+def reset_password(token: str, new: str, now: datetime | None = None) -> User:
+    """Set the password of a reset link's user; the link then stops working, and so does every
+    session and remember-me cookie. Opening the mailed link also confirms the address. Commit.
+
+    Raises ServiceError: invalid_link (forged, expired or used), weak_password.
+    """
+    user = account_tokens.user_for_reset(token)
+    if user is None:
+        raise ServiceError(_("This link is not valid or has expired."), "invalid_link")
+    user.password_hash = _hash(new)
+    _end_sessions(user)
+    if user.email_verified_at is None:
+        user.email_verified_at = now or utcnow()
+    db.session.commit()
+    return user
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -82,16 +82,26 @@ def _parse_when(value: str) -> datetime | None:
     return None
 
 
+#: the largest amount a transfer line may carry (the amount column is a PostgreSQL integer)
+MAX_TRANSFER = 2**31 - 1
+
+
 def _amount(value) -> int | None:
     digits = re.sub(r"[ .,_]|VND|đ", "", str(value or ""), flags=re.IGNORECASE)
     if digits.endswith("00") and "," in str(value) and re.search(r",\d{2}$", str(value)):
         digits = digits[:-2]  # "1.500.000,00"
-    return int(digits) if digits.isdigit() else None
+    # past the amount column (a PostgreSQL integer) it is no amount this bank sends
+    return int(digits) if digits.isdigit() and int(digits) <= MAX_TRANSFER else None
 
 
-def _booking_id_for(memo: str) -> int | None:
+def _booking_id_for(memo: str, scope: set[int] | None = None) -> int | None:
+    """The first booking named in `memo`; with `scope`, only bookings of those communities (a
+    cooperative's statement never reaches another village's booking)."""
     for reference in find_references(memo):
-        booking_id = db.session.scalar(select(Booking.id).where(Booking.reference == reference))
+        query = select(Booking.id).where(Booking.reference == reference)
+        if scope is not None:
+            query = query.where(Booking.community_id.in_(scope or {-1}))
+        booking_id = db.session.scalar(query)
         if booking_id is not None:
             return booking_id
     return None
@@ -119,9 +129,21 @@ RECORDED = frozenset({TransferOutcome.MATCHED, TransferOutcome.DUPLICATE, Transf
 
 
 def record_transfer(
-    source: str, transfer_id: str, amount: int, memo: str, *, occurred_at=None, raw=None, now=None
+    source: str,
+    transfer_id: str,
+    amount: int,
+    memo: str,
+    *,
+    occurred_at=None,
+    raw=None,
+    now=None,
+    scope: set[int] | None = None,
 ) -> tuple[BankTransfer, bool]:
     """Match one incoming transfer and act on it, commit; returns (transfer, new).
+
+    `scope` (community ids; None: every community) limits which bookings the memo may name:
+    a line naming another community's booking stays NO_MATCH and is queued for the importer's
+    own community.
 
     The booking named in the memo is locked before it is judged, so a transfer and a card
     payment (or two transfers) arriving together are never both kept: the second is a duplicate,
@@ -134,7 +156,7 @@ def record_transfer(
     if existing is not None:
         db.session.rollback()
         return existing, False
-    booking_id = _booking_id_for(memo)
+    booking_id = _booking_id_for(memo, scope)
     booking = locked_booking(booking_id) if booking_id is not None else None
     if (existing := _existing(source, transfer_id)) is not None:
         db.session.rollback()  # the same line, delivered twice at once: the other one won
@@ -151,7 +173,7 @@ def record_transfer(
         occurred_at=occurred_at,
         outcome=outcome,
         booking_id=booking.id if booking else None,
-        community_id=booking.community_id if booking else None,
+        community_id=booking.community_id if booking else _home(scope),
         raw=raw or {},
         created_at=now,
     )
@@ -176,6 +198,11 @@ def record_transfer(
     return transfer, True
 
 
+def _home(scope: set[int] | None) -> int | None:
+    """The community whose queue gets an unmatched line of a scoped import."""
+    return min(scope) if scope else None
+
+
 def _same_money_seen(booking: Booking, source: str, amount: int) -> bool:
     """A transfer of this amount is already recorded from another channel (the bank's
     notification, or a host's "transfer received"): likely the same money, so a person checks."""
@@ -196,8 +223,12 @@ def _existing(source: str, transfer_id: str) -> BankTransfer | None:
     )
 
 
-def import_statement(text: str, *, now: datetime | None = None) -> list[LineResult]:
+def import_statement(
+    text: str, *, now: datetime | None = None, scope: set[int] | None = None
+) -> list[LineResult]:
     """Import a bank statement CSV (a header row, then one transfer a line), committing each line.
+
+    `scope`: the importer's community ids (None for an admin): only their bookings can be matched.
 
     Raises ServiceError `invalid_statement` (field file) when the columns cannot be found or a
     line has no transfer id or amount; lines before it stay imported, and importing again is safe.
@@ -239,6 +270,7 @@ def import_statement(text: str, *, now: datetime | None = None) -> list[LineResu
             occurred_at=_parse_when(cells["occurred_at"]),
             raw=dict(zip(header, row, strict=False)),
             now=now,
+            scope=scope,
         )
         results.append(LineResult(number, transfer, new))
     return results
@@ -259,7 +291,7 @@ def receive_notification(data: dict, *, now: datetime | None = None) -> tuple[Ba
     if not transfer_id:
         raise ServiceError(_("The transfer id is missing."), "invalid_notification", "id")
     amount = data.get("transferAmount", data.get("amount"))
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_TRANSFER:
         raise ServiceError(
             _("The amount must be a positive whole number of dong."),
             "invalid_notification",
@@ -273,14 +305,16 @@ def receive_notification(data: dict, *, now: datetime | None = None) -> tuple[Ba
 
 
 def queue(community_ids: set[int] | None = None) -> list[BankTransfer]:
-    """Lines waiting for a person: every outcome but matched, not yet resolved."""
+    """Lines waiting for a person: every outcome but matched, not yet resolved.
+
+    With `community_ids`, only lines of those communities (lines of no community, such as an
+    unmatched bank notification, are for the admins, who pass None).
+    """
     query = select(BankTransfer).where(
         BankTransfer.outcome != TransferOutcome.MATCHED, BankTransfer.resolved_at.is_(None)
     )
     if community_ids is not None:
-        query = query.where(
-            (BankTransfer.community_id.in_(community_ids)) | BankTransfer.community_id.is_(None)
-        )
+        query = query.where(BankTransfer.community_id.in_(community_ids or {-1}))
     return list(db.session.scalars(query.order_by(BankTransfer.created_at, BankTransfer.id)))
 
 

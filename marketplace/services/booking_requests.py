@@ -101,7 +101,7 @@ def parse_item(raw, index: int, today: date) -> StayRequest | TourRequest:
         raise invalid(_("Each item must be an object."), f"items[{index}]")
     if raw.get("room_type_id") is not None:
         stay = StayRequest(
-            room_type_id=parse_int(raw["room_type_id"], f"{prefix}room_type_id", maximum=2**31),
+            room_type_id=parse_int(raw["room_type_id"], f"{prefix}room_type_id", maximum=2**31 - 1),
             check_in=parse_date(raw.get("check_in"), f"{prefix}check_in"),
             check_out=parse_date(raw.get("check_out"), f"{prefix}check_out"),
             rooms=parse_int(raw.get("rooms", 1), f"{prefix}rooms"),
@@ -111,7 +111,7 @@ def parse_item(raw, index: int, today: date) -> StayRequest | TourRequest:
         return stay
     if raw.get("departure_id") is not None:
         return TourRequest(
-            departure_id=parse_int(raw["departure_id"], f"{prefix}departure_id", maximum=2**31),
+            departure_id=parse_int(raw["departure_id"], f"{prefix}departure_id", maximum=2**31 - 1),
             participants=parse_int(raw.get("participants", 1), f"{prefix}participants"),
         )
     raise invalid(_("Choose a room type or a departure."), f"items[{index}]")

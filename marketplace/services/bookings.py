@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..clock import to_business_time, utcnow
@@ -59,7 +59,8 @@ def place_booking(
     """Hold everything asked for, all or nothing; returns (booking, created).
 
     A retry with the same idempotency (scope, key) returns the first booking and False.
-    Raises ServiceError (400, naming the field), NotFound, or Conflict `sold_out` (nothing held).
+    Raises ServiceError (400, naming the field), NotFound, Conflict `sold_out` (nothing held), or
+    ServiceError `too_many_holds` (429) when the email or account already holds MAX_OPEN_HOLDS.
     """
     now = now or utcnow()
     if idempotency:
@@ -79,6 +80,7 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
     room_types, departures = load_targets(items, now)
 
     begin_write()
+    _check_open_holds(contact.email, tourist, now)
     _lock(RoomType, sorted(room_types))
     _lock(Departure, sorted(departures))
     if departures:
@@ -150,6 +152,48 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
         raise
     outbox.kick()
     return booking, True
+
+
+def _check_open_holds(email: str, tourist, now: datetime) -> None:
+    """Refuse one more unpaid hold for an email or account that has MAX_OPEN_HOLDS already.
+
+    Runs under the write lock: SQLite's BEGIN IMMEDIATE serialises every placement; on PostgreSQL
+    a transaction advisory lock per email and per account (taken in one order) makes two
+    placements of one owner count one after the other, whatever rooms they ask for.
+    Raises ServiceError `too_many_holds` (429).
+    """
+    limit = current_app.config.get("MAX_OPEN_HOLDS", 5)
+    if not limit or limit < 0:
+        return
+    tourist_id = getattr(tourist, "id", None)
+    if db.engine.dialect.name != "sqlite":
+        keys = sorted(
+            {f"holds:email:{email}"} | ({f"holds:user:{tourist_id}"} if tourist_id else set())
+        )
+        for key in keys:
+            db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+    owner = Booking.contact_email == email
+    if tourist_id:
+        owner = or_(owner, Booking.tourist_id == tourist_id)
+    held = db.session.scalar(
+        select(func.count())
+        .select_from(Booking)
+        .where(
+            owner,
+            Booking.status == BookingStatus.PENDING_PAYMENT,
+            Booking.hold_expires_at > now,
+        )
+    )
+    if held >= limit:
+        raise ServiceError(
+            _(
+                "You already have %(count)d unpaid bookings on hold. Pay for one, cancel one or "
+                "wait until a hold expires before booking again.",
+                count=held,
+            ),
+            "too_many_holds",
+            status=429,
+        )
 
 
 def load_targets(items, now):

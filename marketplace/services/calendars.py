@@ -7,26 +7,24 @@ Import: each external feed's events block those nights with source `ical`, tagge
 so a sync replaces only that feed's blocks. A broken feed is recorded and the others go on.
 """
 
-import ipaddress
 import secrets
-import socket
-import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event
 from sqlalchemy import delete, select
 
 from ..clock import business_today, utcnow
 from ..extensions import db
+from ..gateways import ical_fetch
 from ..models import (
     FOREVER,
     BlockedNight,
     BlockSource,
-    BookingItem,
     BookingNight,
     ExternalCalendar,
     RoomType,
@@ -35,7 +33,8 @@ from ..models import (
 from . import audit
 from .errors import NotFound, ServiceError
 
-FETCH_TIMEOUT = 15
+#: seconds for a whole feed fetch, redirects included (not per read)
+FETCH_DEADLINE = 10.0
 MAX_FEED_BYTES = 2 * 1024 * 1024
 #: how far ahead imported events block nights
 HORIZON_DAYS = 540
@@ -50,9 +49,12 @@ def feed_token(room_type: RoomType) -> str:
     return room_type.ical_token
 
 
-def rotate_token(room_type: RoomType) -> str:
-    """A new secret: the old URL stops working (when it leaked)."""
+def rotate_token(room_type: RoomType, actor: User | None = None) -> str:
+    """A new secret for the feed URL; the old URL answers 404 from now on. Commits."""
     room_type.ical_token = secrets.token_urlsafe(32)
+    audit.record(
+        room_type.listing, "calendar_feed_rotated", actor=actor, data={"room_type": room_type.id}
+    )
     db.session.commit()
     return room_type.ical_token
 
@@ -155,42 +157,49 @@ def _tag(calendar: ExternalCalendar) -> str:
     return f"ical:{calendar.id}"
 
 
-def check_public_url(url: str) -> None:
-    """Refuse a feed address inside our own network (the server fetches what hosts type in).
-
-    Raises ValueError for a scheme other than http(s) or a host that resolves to a loopback,
-    private, link-local or reserved address, unless ICAL_ALLOW_PRIVATE_HOSTS is set (tests).
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("only http and https calendar addresses")
-    if current_app.config.get("ICAL_ALLOW_PRIVATE_HOSTS"):
-        return
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    for info in socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP):
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise ValueError("calendar address points inside a private network")
-
-
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to another public address."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        check_public_url(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+#: why a feed could not be read, as the host is told (never the fetched content)
+FETCH_REASONS = {
+    "bad_scheme": _l("only http and https addresses can be read"),
+    "not_found": _l("the address could not be found"),
+    "private_address": _l("the address points inside a private network"),
+    "connect_failed": _l("the server could not be reached"),
+    "tls": _l("the server's certificate could not be verified"),
+    "too_slow": _l("the server took too long to answer"),
+    "too_large": _l("the calendar is larger than 2 MB"),
+    "too_many_redirects": _l("the address redirects too often"),
+    "not_ical": _l("the file is not an iCal calendar"),
+}
 
 
 def fetch(url: str) -> bytes:
-    """The feed's bytes (at most MAX_FEED_BYTES); raises OSError or ValueError."""
-    check_public_url(url)
-    request = urllib.request.Request(url, headers={"User-Agent": "mountain-homestays-ical/1"})
-    opener = urllib.request.build_opener(_CheckedRedirects)
-    with opener.open(request, timeout=FETCH_TIMEOUT) as response:
-        data = response.read(MAX_FEED_BYTES + 1)
-    if len(data) > MAX_FEED_BYTES:
-        raise ValueError("feed too large")
-    return data
+    """The feed's bytes (at most MAX_FEED_BYTES within FETCH_DEADLINE); raises FetchError.
+
+    Internal addresses are refused unless ICAL_ALLOW_PRIVATE_HOSTS is set (tests only).
+    """
+    return ical_fetch.fetch(
+        url,
+        allow_private=bool(current_app.config.get("ICAL_ALLOW_PRIVATE_HOSTS")),
+        deadline_seconds=current_app.config.get("ICAL_FETCH_DEADLINE", FETCH_DEADLINE),
+        max_bytes=MAX_FEED_BYTES,
+    )
+
+
+def error_message(code: str) -> str:
+    """The plain message a host sees for a stored `last_error` code."""
+    if not code:
+        return ""
+    name, _sep, status = code.partition(":")
+    if name == "http_status" and status.isdigit():
+        reason = _("the server answered %(status)s", status=status)
+    else:
+        reason = str(FETCH_REASONS.get(name, _l("the calendar could not be read")))
+    return _("could not fetch the calendar: %(reason)s", reason=reason)
+
+
+def _error_code(exc: Exception) -> str:
+    if isinstance(exc, ical_fetch.FetchError):
+        return f"http_status:{exc.status}" if exc.code == "http_status" else exc.code
+    return "not_ical"
 
 
 def parse_nights(data: bytes, first: date, last: date) -> set[date]:
@@ -235,9 +244,12 @@ def sync_calendar(calendar: ExternalCalendar, now: datetime | None = None) -> Sy
         nights = parse_nights(fetch(calendar.url), today, today + timedelta(days=HORIZON_DAYS))
     except Exception as exc:  # noqa: BLE001  (any failure of someone else's feed is reported)
         db.session.rollback()
-        calendar.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        # a code, never the exception text: parser errors quote what the server sent
+        calendar.last_error = _error_code(exc)
         db.session.commit()
-        return SyncResult(calendar.id, calendar.url, False, error=calendar.last_error)
+        return SyncResult(
+            calendar.id, calendar.url, False, error=error_message(calendar.last_error)
+        )
     tag = _tag(calendar)
     mine = {
         b.night: b
@@ -295,102 +307,5 @@ def externals_of(room_type_ids: list[int]) -> list[ExternalCalendar]:
     )
 
 
-def booked_item_nights(room_type_ids: list[int], first: date, last: date, now: datetime):
-    """(room type, night) -> [(booking reference, rooms, status)] for the calendar grid."""
-    from ..models import Booking
-
-    rows = db.session.execute(
-        select(
-            BookingNight.room_type_id,
-            BookingNight.night,
-            BookingNight.rooms,
-            BookingNight.claimed_until,
-            Booking.reference,
-        )
-        .join(BookingItem, BookingItem.id == BookingNight.item_id)
-        .join(Booking, Booking.id == BookingItem.booking_id)
-        .where(
-            BookingNight.room_type_id.in_(room_type_ids or [-1]),
-            BookingNight.night >= first,
-            BookingNight.night <= last,
-            BookingNight.claimed_until > now,
-        )
-    )
-    grid: dict[tuple[int, date], list[tuple[str, int, bool]]] = {}
-    for rt, night, rooms, until, reference in rows:
-        grid.setdefault((rt, night), []).append((reference, rooms, until >= FOREVER))
-    return grid
-
-
-# --- the host's month grid -------------------------------------------------------------------
-
-
-@dataclass
-class DayCell:
-    night: date
-    state: str  # free, partly, held, booked, blocked, outside
-    free: int = 0
-    units: int = 0
-    price: int = 0
-    references: list = None
-    block: str = ""
-
-
-def month_grid(listing, month: date, now: datetime | None = None) -> dict[int, list[list]]:
-    """For each room type, the weeks (Monday first) of `month` as DayCell rows."""
-    import calendar as pycalendar
-
-    from . import availability, pricing
-
-    now = now or utcnow()
-    first = month.replace(day=1)
-    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
-    room_types = list(listing.room_types)
-    ids = [rt.id for rt in room_types]
-    free = availability.free_units_by_night(room_types, first, last, now)
-    bookings = booked_item_nights(ids, first, last, now)
-    blocks = {
-        (b.room_type_id, b.night): b.source.value
-        for b in db.session.scalars(
-            select(BlockedNight).where(
-                BlockedNight.room_type_id.in_(ids or [-1]),
-                BlockedNight.night >= first,
-                BlockedNight.night <= last,
-            )
-        )
-    }
-    rules = pricing.rules_by_listing([listing.id])[listing.id]
-    grids = {}
-    for rt in room_types:
-        applicable = [r for r in rules if r.room_type_id in (None, rt.id)]
-        weeks = []
-        for week in pycalendar.Calendar(0).monthdatescalendar(first.year, first.month):
-            row = []
-            for day in week:
-                if day.month != first.month:
-                    row.append(DayCell(day, "outside"))
-                    continue
-                refs = bookings.get((rt.id, day), [])
-                left = free[rt.id][day]
-                if (rt.id, day) in blocks:
-                    state = "blocked"
-                elif left == 0 and refs:
-                    state = "booked" if any(confirmed for _r, _n, confirmed in refs) else "held"
-                elif refs:
-                    state = "partly"
-                else:
-                    state = "free"
-                row.append(
-                    DayCell(
-                        day,
-                        state,
-                        free=left,
-                        units=rt.units,
-                        price=pricing.night_price(rt.nightly_price, day, applicable),
-                        references=[(r, confirmed) for r, _n, confirmed in refs],
-                        block=blocks.get((rt.id, day), ""),
-                    )
-                )
-            weeks.append(row)
-        grids[rt.id] = weeks
-    return grids
+# the host's month grid lives in calendar_grid; kept importable from here for its callers
+from .calendar_grid import DayCell, booked_item_nights, month_grid  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""The cooperative's own work: accounts of hosts and guides, its rates and bank account."""
+"""The cooperative's own work: accounts of hosts and guides; its rates and bank account change
+through `money_settings` (a second person approves)."""
 
 import secrets
 
@@ -7,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Community, Listing, ListingStatus, Role, User
-from . import accounts, audit
+from . import accounts, audit, money_settings
 from .errors import Forbidden, NotFound, ServiceError
 from .listing_review import move_listing
 
@@ -81,53 +82,14 @@ def set_active(actor: User, user: User, active: bool, note: str = "") -> None:
     db.session.commit()
 
 
-def update_community(actor: User, community: Community, data: dict) -> None:
-    """Rates (percent, up to two decimals) and the bank account for VietQR. Commits.
+def update_community(actor: User, community: Community, data: dict):
+    """Ask for new rates and bank account: recorded as a pending change that an admin who is not
+    `actor` approves (`money_settings`); nothing is applied now. Commits.
 
-    Raises Forbidden, ServiceError out_of_range, rates_too_high, invalid_bank.
+    Returns the pending SettingChange, or None when nothing would change.
+    Raises Forbidden, ServiceError change_pending, out_of_range, rates_too_high, invalid_bank.
     """
-    if not actor.manages(community.id):
-        raise Forbidden(_("You are not allowed to do this."), "forbidden")
-    commission = _basis_points(data.get("commission_percent"), "commission_percent")
-    fund = _basis_points(data.get("fund_percent"), "fund_percent")
-    if commission + fund > 10000:
-        raise ServiceError(
-            _("Commission and fund together cannot exceed the price."),
-            "rates_too_high",
-            "fund_percent",
-        )
-    bank_bin = (data.get("bank_bin") or "").strip()
-    number = (data.get("bank_account_number") or "").strip().replace(" ", "")
-    name = (data.get("bank_account_name") or "").strip().upper()
-    if bank_bin and (not bank_bin.isdigit() or len(bank_bin) != 6):
-        raise ServiceError(_("The bank code has 6 digits."), "invalid_bank", "bank_bin")
-    if number and (not number.isdigit() or len(number) > 19):
-        raise ServiceError(
-            _("The account number has up to 19 digits."), "invalid_bank", "bank_account_number"
-        )
-    before = {
-        "commission_rate_bp": community.commission_rate_bp,
-        "community_fund_rate_bp": community.community_fund_rate_bp,
-    }
-    community.commission_rate_bp = commission
-    community.community_fund_rate_bp = fund
-    community.bank_bin = bank_bin or None
-    community.bank_account_number = number or None
-    community.bank_account_name = name[:70] or None
-    audit.record(community, "settings", actor=actor, data={"before": before})
-    db.session.commit()
-
-
-def _basis_points(value, field: str) -> int:
-    text = str(value or "").strip().replace(",", ".")
-    try:
-        percent = float(text)
-    except ValueError:
-        raise ServiceError(_("Enter a percentage."), "invalid_number", field) from None
-    points = round(percent * 100)
-    if points < 0 or points > 10000:
-        raise ServiceError(_("Between 0 and 100."), "out_of_range", field)
-    return points
+    return money_settings.request_change(actor, community, data)
 
 
 def find_user(user_id: int) -> User:

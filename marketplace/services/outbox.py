@@ -48,6 +48,8 @@ MAX_BACKOFF = timedelta(hours=6)
 #: imported the web views that import them); add yours here
 HANDLER_MODULES: list[str] = [
     "marketplace.mailing.booking_mail",
+    "marketplace.mailing.account_mail",
+    "marketplace.mailing.settings_mail",
     "marketplace.services.checkout_pages",
     "marketplace.services.refunds",
 ]

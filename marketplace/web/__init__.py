@@ -9,6 +9,8 @@ BLUEPRINT_MODULES = [
     "system",
     "public",
     "account",
+    "tokens",
+    "two_factor",
     "booking",
     "trips",
     "refunds",

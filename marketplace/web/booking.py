@@ -17,6 +17,7 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import Length
 
 from ..clock import business_today
+from ..extensions import limiter
 from ..services import booking_queries, bookings
 from ..services.booking_requests import COUNTRY_CODES, parse_contact, parse_guests, parse_items
 from ..services.cancellation_policy import describe
@@ -86,7 +87,20 @@ def _preview(values: dict):
         return None, exc
 
 
+def hold_limit() -> str:
+    """New holds per client address (HOLD_LIMIT_ADDRESS), the booking page and the API together."""
+    from flask import current_app
+
+    return current_app.config["HOLD_LIMIT_ADDRESS"]
+
+
+def hold_made(response) -> bool:
+    """Only a booking made counts against the address (201 API, 302 page), not a refused try."""
+    return response.status_code in (201, 302)
+
+
 @bp.route("/book", methods=["GET", "POST"])
+@limiter.shared_limit(hold_limit, scope="holds", methods=["POST"], deduct_when=hold_made)
 def book():
     """The booking form. POST places the booking and redirects to its trip page.
 
@@ -119,7 +133,7 @@ def book():
             target.errors = [*target.errors, error.message]
         else:
             item_error = error
-        status = 409 if error.code == "sold_out" else 400
+        status = {"sold_out": 409, "too_many_holds": 429}.get(error.code, 400)
     elif request.method == "POST":
         status = 400
     if item_error is not None and request.method == "GET":

@@ -1,13 +1,22 @@
 """The tourist's trips: the list (upcoming, past, cancelled) and one booking with its cancel step."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import hmac
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..models import BOOKING_STATUS_TITLES, Booking
 from ..money import format_vnd
-from ..services import booking_access, booking_queries, cancellations, closures, money_rules
+from ..services import (
+    accounts,
+    booking_access,
+    booking_queries,
+    cancellations,
+    closures,
+    money_rules,
+)
 from ..services.cancellation_policy import describe
 from ..services.errors import ServiceError
 from .booking_access import booking_key, holds_link, viewable_booking
@@ -57,8 +66,32 @@ def _detail(booking: Booking, status: int = 200):
         else None,
         offer=closures.open_offer(booking),
         may_answer=is_traveller(booking),
+        attach_key=_attach_key(booking),
     )
     return page, status
+
+
+def _attach_key(booking: Booking) -> str | None:
+    """The booking's own key when a logged-in visitor opened its signed link and it belongs to no
+    account yet: they may put it under their trips (a guest booking never joins by email alone
+    until that email is confirmed)."""
+    key = request.values.get("key") or ""
+    if not current_user.is_authenticated or booking.tourist_id is not None:
+        return None
+    return key if hmac.compare_digest(key, booking_key(booking)) else None
+
+
+@bp.post("/<reference>/attach")
+@login_required
+def attach(reference: str):
+    """Put a guest booking under the logged-in account; needs the booking's own key (CSRF-checked).
+    404 without it, as for any booking that is not the visitor's."""
+    booking = viewable_booking(reference)
+    if _attach_key(booking) is None:
+        abort(404)
+    if accounts.attach_booking(current_user, booking):
+        flash(_("This booking is now under My trips."), "success")
+    return redirect(url_for("trips.detail", reference=booking.reference))
 
 
 def _only_the_traveller(booking):

@@ -81,6 +81,7 @@ def world(app):
         "token": "not-the-token",
         "message_id": 1,
         "refund_id": 1,
+        "change_id": 1,
     }
     people = {
         "anonymous": None,

@@ -347,9 +347,13 @@ def test_the_cooperative_sets_rates_and_bank_account(client):
         },
     )
     assert response.status_code == 302
-    db.session.expire_all()
-    from marketplace.models import Community
+    from marketplace.models import Community, SettingChange
 
+    change = db.session.query(SettingChange).one()  # waits for a second person, an admin
+    client.post("/account/logout")
+    login(client, make_user(Role.ADMIN))
+    client.post(f"/admin/setting-changes/{change.id}", data={"decision": "approve"})
+    db.session.expire_all()
     village = db.session.get(Community, village.id)
     assert (village.commission_rate_bp, village.community_fund_rate_bp) == (850, 300)
     assert village.bank_account_number == "00110044" and village.bank_account_name == "HTX HUU LIEN"

@@ -1,6 +1,10 @@
 """A guest books a Yen Thinh homestay for two nights on a phone, signs up, finds it, cancels it."""
 
+import email
+import email.policy
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +20,17 @@ def no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_guest_books_signs_up_sees_my_trips_and_cancels(live_server, phone, shot, runner):
+def verification_link(outbox, address: str) -> str:
+    """The path of the confirmation link in the latest mail to `address`."""
+    for path in sorted(Path(outbox).glob("*.eml"), reverse=True):
+        mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if mail["To"] == address:
+            text = mail.get_body(preferencelist=("plain",)).get_content()
+            return re.search(r"/account/verify\?token=\S+", text).group(0)
+    raise AssertionError(f"no mail to {address}")
+
+
+def test_guest_books_signs_up_sees_my_trips_and_cancels(live_server, phone, shot, runner, outbox):
     runner.invoke(args=["demo", "seed", "--no-photos"])
     listing = db.session.scalar(select(Listing).where(Listing.key == "yen-thinh-nha-san-ba-huong"))
     room = next(rt for rt in listing.room_types if rt.max_guests >= 2)
@@ -57,6 +71,9 @@ def test_guest_books_signs_up_sees_my_trips_and_cancels(live_server, phone, shot
     page.fill("#email", "emma.guest@example.test")
     page.fill("#password", "long-enough-pass-1")
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/account/check-email**")
+    # the booking joins the account once the link mailed to its address is opened
+    page.goto(live_server + verification_link(outbox, "emma.guest@example.test"))
     page.wait_for_url("**/trips")
     assert page.get_by_role("heading", name="My trips").is_visible()
     assert page.locator(".trip-group").first.get_by_text(reference).is_visible()

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -131,6 +132,10 @@ def processes(tmp_path):
         print(f"--- {process.log_name}.log ---\n{started.log(process.log_name)[-4000:]}")
 
 
+#: the webhook secret of the production processes and of the emulator that signs for them
+FAULT_WEBHOOK_SECRET = "whsec_fault_" + secrets.token_hex(16)
+
+
 def production_env(database_url: str, folder: Path, **extra: str) -> dict:
     """The environment of a production host (ProductionConfig), with files under `folder`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "MARKETPLACE_"))}
@@ -144,8 +149,14 @@ def production_env(database_url: str, folder: Path, **extra: str) -> dict:
         MAIL_OUTBOX=str(folder / "mail"),
         UPLOAD_FOLDER=str(folder / "uploads"),
         TICKET_SIGNING_KEY=ticket_tokens.generate_private_key_text(),
-        STRIPE_SECRET_KEY="sk_test_emulator",
-        STRIPE_WEBHOOK_SECRET="whsec_emulator",
+        PASSPORT_KEYS=Fernet.generate_key().decode(),
+        # production refuses test keys and the emulator's public webhook secret: a live-looking
+        # key (the emulator takes any sk_ key) and a random secret, given to the emulator too
+        STRIPE_SECRET_KEY="sk_live_fault_" + secrets.token_hex(12),
+        STRIPE_WEBHOOK_SECRET=FAULT_WEBHOOK_SECRET,
+        # required in production; never contacted here: rate limits off, jobs in JOBS_URL's file
+        REDIS_URL="redis://127.0.0.1:6379/13",
+        RATELIMIT_ENABLED="false",
         PYTHONPATH=str(ROOT),
         PYTHONUNBUFFERED="1",
     )

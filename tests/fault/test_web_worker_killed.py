@@ -101,7 +101,7 @@ def _run_scenario(tmp_path, processes, url, seeded):
             "emulator",
             [sys.executable, "-m", "marketplace.devtools.stripe_emulator"]
             + f"--port {emulator_port} --webhook-url {site}/webhooks/stripe".split()
-            + ["--webhook-secret", "whsec_emulator"],
+            + ["--webhook-secret", env["STRIPE_WEBHOOK_SECRET"]],
             env,
         )
         web = processes.start(

@@ -23,6 +23,12 @@ from tests.factories import make_community, make_departure, make_listing
 CONTACT = Contact("Trần Thị Bình", "binh@example.test", "+84 912 345 678")
 
 
+@pytest.fixture(autouse=True)
+def _many_holds_of_one_contact(app, monkeypatch):
+    """These tests fill calendars with holds of one CONTACT: no cap on open holds here."""
+    monkeypatch.setitem(app.config, "MAX_OPEN_HOLDS", 0)
+
+
 def day(n: int) -> date:
     return business_today() + timedelta(days=n)
 

@@ -64,7 +64,10 @@ def test_production_refuses_debug(monkeypatch):
 
 
 def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    from tests.web.test_limits_and_settings import SAFE_PRODUCTION_ENV
+
+    for name, value in SAFE_PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -135,15 +135,22 @@ def test_cancel_shows_the_refund_first_then_cancels(client):
     assert "Cancelled" in page and "Cancel this booking" not in page
 
 
-def test_my_trips_after_signing_up_with_the_booking_email(client):
+def test_my_trips_after_signing_up_with_the_booking_email(client, outbox):
     room = make_listing(units=2).room_types[0]
     reference = (
         client.post("/book", data=form_data(stay_item(room))).headers["Location"].rsplit("/", 1)[-1]
     )
+    before = set(Path(outbox).glob("*.eml"))
     client.post(
         "/account/signup",
         data={"name": "Emma", "email": "emma@example.test", "password": "long-enough-1"},
     )
+    # the booking joins once the address is confirmed by the link in the mail
+    [path] = set(Path(outbox).glob("*.eml")) - before
+    mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"/account/verify\?token=\S+", text).group(0)
+    client.get(link)
     page = client.get("/trips?lang=en").get_data(as_text=True)
     assert reference in page and "Upcoming" in page
 

@@ -22,6 +22,7 @@ OUTCOME_TITLES = {
 
 
 def _scope() -> set[int] | None:
+    """The communities whose lines the current user imports and sees; None: all (admins)."""
     return None if current_user.role == Role.ADMIN else current_user.community_ids
 
 
@@ -52,7 +53,7 @@ def upload_statement():
     except UnicodeDecodeError:
         text = raw.decode("cp1258", errors="replace")
     try:
-        results = bank_transfers.import_statement(text)
+        results = bank_transfers.import_statement(text, scope=_scope())
     except ServiceError as exc:
         return _render(error=exc.message), 400
     return _render(results=results)
@@ -62,13 +63,13 @@ def upload_statement():
 def resolve_transfer():
     """Take the posted `transfer_id` off the queue; 404 when unknown or another community's."""
     transfer_id = request.form.get("transfer_id", "")
-    transfer = db.session.get(BankTransfer, int(transfer_id)) if transfer_id.isdigit() else None
+    transfer = (
+        db.session.get(BankTransfer, int(transfer_id))
+        if transfer_id.isdigit() and len(transfer_id) < 10
+        else None
+    )
     scope = _scope()
-    if transfer is None or (
-        scope is not None
-        and transfer.community_id is not None
-        and transfer.community_id not in scope
-    ):
+    if transfer is None or (scope is not None and transfer.community_id not in scope):
         abort(404)
     bank_transfers.resolve(transfer, current_user)
     flash(_("Marked as dealt with."), "success")

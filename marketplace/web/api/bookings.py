@@ -5,10 +5,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ...clock import business_today
+from ...extensions import limiter
 from ...models import Booking, BookingStatus, Role
 from ...services import booking_queries, bookings, cancellations, payment_status
 from ...services.booking_access import can_view
 from ...services.booking_requests import parse_contact, parse_guests, parse_items
+from ..booking import hold_limit, hold_made
 from . import ApiError, bp, json_body, token_required
 
 #: statuses in which a booking's tickets are shown
@@ -95,11 +97,13 @@ def _visible(reference: str) -> Booking:
 
 
 @bp.post("/bookings")
+@limiter.shared_limit(hold_limit, scope="holds", deduct_when=hold_made)
 @token_required(Role.TOURIST)
 def create_booking():
     """Place a booking; 201, or 200 with the same booking for a repeated Idempotency-Key.
 
-    400 naming the field, 404 unknown room or departure, 409 sold_out (nothing held).
+    400 naming the field, 404 unknown room or departure, 409 sold_out (nothing held), 429
+    too_many_holds (MAX_OPEN_HOLDS unpaid holds already) or rate_limited (holds per address).
     """
     data = json_body()
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -270,6 +274,10 @@ OPENAPI_PATHS = {
                 "401": {"description": "No valid token", "content": _json(_ERROR)},
                 "404": {"description": "Unknown room type or departure", "content": _json(_ERROR)},
                 "409": {"description": "sold_out: nothing was held", "content": _json(_ERROR)},
+                "429": {
+                    "description": "too_many_holds, or rate_limited (holds per address)",
+                    "content": _json(_ERROR),
+                },
             },
         },
         "get": {

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...clock import business_today
 from ...models import ListingKind
-from ...services import calendars, listings, rooms_and_departures
+from ...services import calendar_grid, calendars, listings, rooms_and_departures
 from ...services.errors import ServiceError
 from ..backoffice import attempt, or_404
 from . import bp
@@ -45,7 +45,7 @@ def calendar(listing_id: int):
         month=month,
         prev_month=prev_month,
         next_month=next_month,
-        grids=calendars.month_grid(listing, month),
+        grids=calendar_grid.month_grid(listing, month),
         today=business_today(),
     )
 
@@ -97,3 +97,21 @@ def ical_feed(token: str):
         mimetype="text/calendar",
         headers={"Cache-Control": "private, max-age=300"},
     )
+
+
+@bp.post("/calendar/<int:listing_id>/feeds/<int:room_type_id>/rotate")
+def ical_feed_rotate(listing_id: int, room_type_id: int):
+    """A new feed address for the room type; the old one answers 404 (when it leaked)."""
+    listing = or_404(listings.get_listing, current_user, listing_id)
+    room_type = or_404(listings.get_room_type, current_user, room_type_id)
+    if room_type.listing_id != listing.id:
+        abort(404)
+    calendars.rotate_token(room_type, current_user)
+    flash(_("New calendar address made; give it to the other sites again."), "success")
+    return redirect(url_for("host.listing_edit", listing_id=listing.id) + "#sync")
+
+
+@bp.app_template_global("ical_error")
+def ical_error(code: str) -> str:
+    """The plain message for an external calendar's stored error code."""
+    return calendars.error_message(code)
