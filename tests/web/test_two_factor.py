@@ -228,3 +228,12 @@ def test_a_secret_no_key_opens_leaves_the_recovery_codes(client, app, coop, monk
     assert client.post("/account/2fa", data={"code": codes[0]}).status_code == 302
     assert client.post("/account/2fa/disable", data={"code": codes[1]}).status_code == 302
     assert "<svg" in client.get("/account/2fa/setup").get_data(as_text=True)  # enrol anew
+
+
+def test_staff_find_two_factor_from_their_account_page_and_tourists_do_not(client, coop):
+    login(client, coop)
+    assert "/account/2fa/setup" in client.get("/account/password").get_data(as_text=True)
+    client.post("/account/logout")
+    tourist = make_user(Role.TOURIST)
+    login(client, tourist)
+    assert "/account/2fa/setup" not in client.get("/account/password").get_data(as_text=True)
