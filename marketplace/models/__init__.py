@@ -31,6 +31,7 @@ from .listing import (
     PriceRuleKind,
     RoomType,
 )
+from .message import MESSAGE_MAX_LENGTH, Conversation, ConversationParty, Message
 from .move_offer import MOVE_OFFER_TRANSITIONS, MoveOffer, MoveOfferStatus
 from .outbox import (
     OUTBOX_STATUS_TITLES,
@@ -55,6 +56,13 @@ from .payment import (
     RefundStatus,
     TransferOutcome,
 )
+from .review import (
+    REVIEW_STATUS_TITLES,
+    REVIEW_TRANSITIONS,
+    Review,
+    ReviewDirection,
+    ReviewStatus,
+)
 from .setting_change import SETTING_CHANGE_TRANSITIONS, SettingChange, SettingChangeStatus
 from .ticket import CheckIn, Scan, Ticket, TicketStatus
 from .user import ApiToken, Role, User, community_member
@@ -64,11 +72,14 @@ __all__ = [
     "BOOKING_TRANSITIONS",
     "DEPARTURE_TRANSITIONS",
     "FOREVER",
+    "MESSAGE_MAX_LENGTH",
     "MOVE_OFFER_TRANSITIONS",
     "OUTBOX_STATUS_TITLES",
     "OUTBOX_TRANSITIONS",
     "PAYMENT_TRANSITIONS",
     "REFUND_TRANSITIONS",
+    "REVIEW_STATUS_TITLES",
+    "REVIEW_TRANSITIONS",
     "SETTING_CHANGE_TRANSITIONS",
     "ApiToken",
     "AuditEntry",
@@ -82,6 +93,8 @@ __all__ = [
     "CancellationPolicy",
     "CheckIn",
     "Community",
+    "Conversation",
+    "ConversationParty",
     "Departure",
     "DepartureStatus",
     "ExternalCalendar",
@@ -95,6 +108,7 @@ __all__ = [
     "ListingPhoto",
     "ListingStatus",
     "ListingText",
+    "Message",
     "MoveOffer",
     "MoveOfferStatus",
     "OutboxMessage",
@@ -110,6 +124,9 @@ __all__ = [
     "RefundAccount",
     "RefundStatus",
     "Role",
+    "Review",
+    "ReviewDirection",
+    "ReviewStatus",
     "RoomType",
     "Scan",
     "SentMail",

@@ -50,6 +50,7 @@ HANDLER_MODULES: list[str] = [
     "marketplace.mailing.booking_mail",
     "marketplace.mailing.account_mail",
     "marketplace.mailing.settings_mail",
+    "marketplace.mailing.message_mail",
     "marketplace.services.checkout_pages",
     "marketplace.services.refunds",
 ]

@@ -25,7 +25,7 @@ from ..models import (
     ListingStatus,
     RoomType,
 )
-from . import availability, pricing
+from . import availability, pricing, review_stats
 from .booking_rules import departure_open_clause, rooms_needed
 from .search_query import SearchQuery
 
@@ -76,6 +76,9 @@ class Offer:
     price: int | None = None
     #: "stay", "person" or "night": what `price` is for
     price_basis: str = "night"
+    #: public reviews: average overall stars (one decimal, None without any) and their count
+    rating: float | None = None
+    review_count: int = 0
 
     @property
     def available(self) -> bool:
@@ -112,14 +115,19 @@ def search(query: SearchQuery, now: datetime | None = None) -> SearchPage:
         if by_price:
             sign = -1 if query.sort == "price_high" else 1
             offers.sort(key=lambda o: (o.price is None, sign * (o.price or 0), o.listing_id))
+        elif query.sort == "rating":
+            offers = review_stats.by_rating(offers, now, id_of=lambda o: o.listing_id)
         total = len(offers)
         page = offers[start : start + query.per_page]
     else:
         rows = _candidate_rows(query, _fits(query, now))
+        if query.sort == "rating":
+            rows = review_stats.by_rating(rows, now)
         total = len(rows)
         page = _offers(rows[start : start + query.per_page], query, now, scoped=False)
     _price(page, query)
     _attach_listings(page)
+    _rate(page, now)
     return SearchPage(query=query, offers=page, total=total)
 
 
@@ -130,6 +138,7 @@ def offer_for(listing: Listing, query: SearchQuery, now: datetime | None = None)
     offer = _offers(rows, query, now, keep_unavailable=True, scoped=False)[0]
     _price([offer], query)
     _use_models(offer, listing)
+    _rate([offer], now)
     return offer
 
 
@@ -377,6 +386,13 @@ def _attach_listings(offers: list[Offer]) -> None:
     }
     for offer in offers:
         _use_models(offer, listings[offer.listing_id])
+
+
+def _rate(offers: list[Offer], now: datetime) -> None:
+    found = review_stats.ratings([o.listing_id for o in offers], now) if offers else {}
+    for offer in offers:
+        rating = found.get(offer.listing_id, review_stats.NO_RATING)
+        offer.rating, offer.review_count = rating.average, rating.count
 
 
 def _use_models(offer: Offer, listing: Listing) -> None:

@@ -15,6 +15,8 @@ BLUEPRINT_MODULES = [
     "trips",
     "refunds",
     "tickets",
+    "reviews",
+    "messages",
     "checkin",
     "payments",
     "webhooks",

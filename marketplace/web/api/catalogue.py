@@ -84,6 +84,8 @@ def listing_json(offer: search.Offer, query: search_query.SearchQuery) -> dict:
         ],
         "latitude": listing.latitude,
         "longitude": listing.longitude,
+        "rating": offer.rating,
+        "review_count": offer.review_count,
     }
     if listing.kind == ListingKind.STAY:
         body["room_types"] = [_room_json(room, query) for room in offer.rooms]
@@ -268,6 +270,12 @@ OPENAPI_COMPONENTS = {
                 "price_basis": {"enum": ["stay", "night", "person"]},
                 "currency": {"const": "VND"},
                 "url": {"type": "string", "format": "uri"},
+                "rating": {
+                    "type": ["number", "null"],
+                    "description": "Average overall stars (1-5, one decimal) of the visible "
+                    "reviews; null without any",
+                },
+                "review_count": {"type": "integer", "minimum": 0},
                 "room_types": {
                     "type": "array",
                     "items": {
