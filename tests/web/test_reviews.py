@@ -125,6 +125,8 @@ def test_search_and_api_sort_by_rating_unrated_last(client):
     ]
     one = client.get(f"/api/v1/listings/{good.id}").get_json()
     assert (one["rating"], one["review_count"]) == (3.5, 2)
+    assert sorted(r["overall"] for r in one["reviews"]) == [3, 4]
+    assert all(set(r) >= {"text", "author_name", "author_country", "reply"} for r in one["reviews"])
 
 
 def test_cooperative_hides_a_review_the_author_sees_why(client):

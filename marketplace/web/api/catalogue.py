@@ -5,11 +5,11 @@ from flask import jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ...clock import to_business_time
+from ...clock import to_business_time, utcnow
 from ...i18n import localized
 from ...models import ListingKind
 from ...money import CURRENCY
-from ...services import catalogue, search, search_query
+from ...services import catalogue, review_stats, search, search_query
 from . import ApiError, bp
 
 
@@ -53,7 +53,21 @@ def listing(listing_id: int):
     if found is None:
         raise ApiError(404, "not_found", _("We could not find this listing."))
     query = search_query.parse_query(request.args, dates_only=True)
-    return jsonify(listing_json(search.offer_for(found, query), query))
+    body = listing_json(search.offer_for(found, query), query)
+    body["reviews"] = [_review_json(r) for r in review_stats.recent(found.id, utcnow())]
+    return jsonify(body)
+
+
+def _review_json(review) -> dict:
+    """A visible review as the listing page shows it: first name and country, never more."""
+    return {
+        "overall": review.overall,
+        "text": review.text,
+        "author_name": review.author_name,
+        "author_country": review.author_country,
+        "created_at": review.created_at.isoformat(),
+        "reply": review.reply,
+    }
 
 
 def listing_json(offer: search.Offer, query: search_query.SearchQuery) -> dict:
@@ -276,6 +290,21 @@ OPENAPI_COMPONENTS = {
                     "reviews; null without any",
                 },
                 "review_count": {"type": "integer", "minimum": 0},
+                "reviews": {
+                    "type": "array",
+                    "description": "One listing only: its latest visible reviews",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "overall": {"type": "integer", "minimum": 1, "maximum": 5},
+                            "text": {"type": "string"},
+                            "author_name": {"type": "string"},
+                            "author_country": {"type": ["string", "null"]},
+                            "created_at": {"type": "string", "format": "date-time"},
+                            "reply": {"type": ["string", "null"]},
+                        },
+                    },
+                },
                 "room_types": {
                     "type": "array",
                     "items": {
