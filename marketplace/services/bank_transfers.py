@@ -27,7 +27,7 @@ from ..models import (
     PaymentStatus,
     TransferOutcome,
 )
-from . import outbox, payments
+from . import money_rules, outbox, payments
 from .errors import ServiceError
 from .locks import locked_booking
 from .references import ALPHABET, LENGTH
@@ -114,7 +114,7 @@ def _outcome_for(booking: Booking | None, amount: int) -> TransferOutcome:
         return TransferOutcome.NO_MATCH
     if booking.status in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW):
         return TransferOutcome.ERROR
-    still_due = payments.due(booking)
+    still_due = money_rules.due(booking)
     if still_due <= 0:
         return TransferOutcome.DUPLICATE
     if amount < still_due:

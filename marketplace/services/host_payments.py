@@ -15,13 +15,12 @@ from ..extensions import db
 from ..models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
 from ..models.states import Outcome
 from ..money import format_vnd
-from . import audit, booking_events, booking_lifecycle, cancellations, locks, outbox
+from . import audit, booking_events, booking_lifecycle, cancellations, locks, money_rules, outbox
 from .booking_access import can_manage
 from .errors import Conflict, Forbidden, ServiceError
 from .payments import (
     MAX_AMOUNT,
     PAID_STATES,
-    due,
     move,
     pending_or_new,
     pending_payments,
@@ -109,13 +108,13 @@ def mark_transfer_received(booking: Booking, actor, *, amount=None, now=None) ->
     booking = locks.lock(booking)
     try:
         _check_manager(booking, actor)
-        if due(booking) <= 0:
+        if money_rules.due(booking) <= 0:
             raise Conflict(_("This booking is already paid."), "already_paid")
     except ServiceError:
         db.session.rollback()
         raise
     _payment, outcome = record_bank_payment(
-        booking, due(booking) if parsed is None else parsed, actor=actor, now=now
+        booking, money_rules.due(booking) if parsed is None else parsed, actor=actor, now=now
     )
     db.session.commit()
     outbox.kick()
@@ -133,7 +132,7 @@ def record_cash(booking: Booking, actor, amount, *, now: datetime | None = None)
     booking = locks.lock(booking)
     try:
         _check_manager(booking, actor)
-        still_due = due(booking)
+        still_due = money_rules.due(booking)
         if still_due <= 0:
             raise Conflict(_("This booking is already paid."), "already_paid")
         if amount > still_due:

@@ -104,12 +104,3 @@ def _expire_aggregates() -> None:
 def lock(booking: Booking) -> Booking:
     """`locked_booking` for a booking already in hand (its id is all that is trusted)."""
     return locked_booking(booking.id)
-
-
-def locked_payment(payment_id: int) -> Payment:
-    """Lock the booking a payment belongs to, and return the payment freshly read. Raises NotFound."""
-    booking_id = db.session.scalar(select(Payment.booking_id).where(Payment.id == payment_id))
-    if booking_id is None:
-        raise NotFound(_("No such payment."), "not_found")
-    locked_booking(booking_id)
-    return db.session.get(Payment, payment_id)

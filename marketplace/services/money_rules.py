@@ -1,8 +1,7 @@
 """Paid, due, refundable: what a booking's money amounts to, in one place.
 
 Pure functions of a booking and its payments (no queries, no writes), integer VND throughout.
-Pages, the API, the scanner, the payment panel, statistics and the payment services all ask here;
-`bookings.amount_paid` and `payments.due` are thin aliases kept for old callers.
+Pages, the API, the scanner, the payment panel, refunds and the payment services all ask here.
 """
 
 from datetime import date, datetime

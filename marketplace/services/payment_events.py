@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..models.states import Outcome
 from ..money import from_stripe_amount
-from . import audit, outbox, payments, refunds
+from . import audit, money_rules, outbox, payments, refunds
 from .locks import locked_booking
 
 PROVIDER = "stripe"
@@ -116,7 +116,7 @@ def _locked_payment_for(session: dict, now: datetime) -> Payment | None:
         payment = Payment(
             booking=booking,
             method=PaymentMethod.STRIPE,
-            amount=payments.due(booking) or booking.total,
+            amount=money_rules.due(booking) or booking.total,
             provider_ref=session["id"],
             created_at=now,
         )

@@ -87,11 +87,6 @@ def pending_payments(booking: Booking, method: PaymentMethod) -> list[Payment]:
     return [p for p in booking.payments if p.method == method and p.status == PaymentStatus.PENDING]
 
 
-def due(booking: Booking) -> int:
-    """What is still to pay on the booking (`money_rules.due`)."""
-    return money_rules.due(booking)
-
-
 # --- starting a payment ----------------------------------------------------------------------
 
 
@@ -185,7 +180,7 @@ def _fresh_checkout(booking: Booking, now: datetime) -> PaymentStart | None:
     """An open checkout page young enough to offer again, for the amount still due."""
     pending = pending_payments(booking, PaymentMethod.STRIPE)
     fresh = [p for p in pending if p.checkout_url and p.created_at + CHECKOUT_REUSE > now]
-    if fresh and fresh[-1].amount == due(booking):
+    if fresh and fresh[-1].amount == money_rules.due(booking):
         payment = fresh[-1]
         return PaymentStart(
             "stripe", payment, payment.checkout_url, payment.provider_ref, amount=payment.amount
@@ -221,7 +216,7 @@ def _create_checkout(booking: Booking, now: datetime, success_url: str, cancel_u
 
 def _start_stripe(booking: Booking, now: datetime, *, session):
     """Record the page made for this booking (locked); a twin request's page is reused."""
-    amount = due(booking)
+    amount = money_rules.due(booking)
     payment = next(
         (
             p
@@ -247,7 +242,7 @@ def _start_stripe(booking: Booking, now: datetime, *, session):
 
 def _start_vietqr(booking: Booking, now: datetime, **_session):
     pending = pending_payments(booking, PaymentMethod.VIETQR)
-    amount = due(booking)
+    amount = money_rules.due(booking)
     payment = pending[-1] if pending else None
     if payment is None:
         payment = Payment(
@@ -269,7 +264,7 @@ def _start_pay_at_arrival(booking: Booking, now: datetime, **_session):
         payment = Payment(
             booking=booking,
             method=PaymentMethod.PAY_AT_ARRIVAL,
-            amount=due(booking),
+            amount=money_rules.due(booking),
             created_at=now,
         )
         db.session.add(payment)
@@ -325,7 +320,7 @@ def receive(payment: Payment, amount: int, *, actor=None, now: datetime) -> str:
     writes nothing. Money that cannot be kept is decided back here, in the same transaction.
     """
     booking = payment.booking
-    due_before = due(booking)
+    due_before = money_rules.due(booking)
     if move(payment, PaymentStatus.SUCCEEDED, actor=actor) is not Outcome.APPLIED:
         return "already_succeeded"
     payment.amount = amount

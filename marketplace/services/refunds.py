@@ -21,12 +21,11 @@ from ..models import (
     Booking,
     Payment,
     PaymentMethod,
-    PaymentStatus,
     Refund,
     RefundStatus,
 )
 from ..models.states import Outcome, judge
-from . import audit, ledger, outbox
+from . import audit, ledger, money_rules, outbox
 from .locks import locked_booking
 
 #: refund reasons for money the booking should never have kept
@@ -42,13 +41,6 @@ def move_refund(refund: Refund, to: RefundStatus, *, actor=None, note: str = "")
         )
         refund.status = to
     return outcome
-
-
-def refundable(payment: Payment) -> int:
-    """What is left to give back of a payment that succeeded."""
-    if payment.status != PaymentStatus.SUCCEEDED:
-        return 0
-    return max(payment.amount - payment.amount_refunded, 0)
 
 
 def _write(payment: Payment, amount: int, reason: str, now: datetime, actor=None) -> Refund:
@@ -79,11 +71,11 @@ def refund_amount(
     itself); the caller holds the booking's lock and commits."""
     refunds = []
     remaining = amount
-    paid = [p for p in booking.payments if refundable(p) > 0]
+    paid = [p for p in booking.payments if money_rules.payment_left(p) > 0]
     for payment in sorted(paid, key=lambda p: (p.method != PaymentMethod.STRIPE, p.id)):
         if remaining <= 0:
             break
-        part = min(remaining, refundable(payment))
+        part = min(remaining, money_rules.payment_left(payment))
         refunds.append(_write(payment, part, reason, now, actor))
         remaining -= part
     return refunds
@@ -91,18 +83,8 @@ def refund_amount(
 
 def refund_in_full(payment: Payment, reason: str, *, now: datetime, actor=None) -> Refund | None:
     """Decide giving all that is left of `payment` back (caller holds the lock and commits)."""
-    left = refundable(payment)
+    left = money_rules.payment_left(payment)
     return _write(payment, left, reason, now, actor) if left > 0 else None
-
-
-def refunded_for(booking: Booking, reason: str) -> int:
-    """VND already decided back for `reason` (not counting refunds given up on)."""
-    return sum(
-        r.amount
-        for p in booking.payments
-        for r in p.refunds
-        if r.reason == reason and r.status != RefundStatus.FAILED
-    )
 
 
 @outbox.handles("stripe.refund")

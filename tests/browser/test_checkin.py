@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import CheckIn, Role
-from marketplace.services import host_payments, tickets
+from marketplace.services import host_payments, money_rules, tickets
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, PHONE
 from tests.factories import PASSWORD, make_community, make_listing, make_ticketed_booking, make_user
 
@@ -209,5 +209,5 @@ def test_the_host_records_the_cash_of_a_pay_at_arrival_guest(live_server, phone,
     assert not page.is_visible("#cash-received")
     shot(page, "checkin-cash-recorded")
     db.session.expire_all()
-    assert payments.due(db.session.get(type(booking), booking.id)) == 0
+    assert money_rules.due(db.session.get(type(booking), booking.id)) == 0
     assert errors == []

@@ -68,6 +68,7 @@ from marketplace.services import (
     checkin,
     host_payments,
     listings,
+    money_rules,
     payment_events,
     payments,
     search,
@@ -421,7 +422,9 @@ class BookingMachine(RuleBasedStateMachine):
             if how == "transfer":
                 outcome = host_payments.mark_transfer_received(booking, host, now=self.clock)
             elif how == "cash":
-                host_payments.record_cash(booking, host, payments.due(booking) or 1, now=self.clock)
+                host_payments.record_cash(
+                    booking, host, money_rules.due(booking) or 1, now=self.clock
+                )
                 outcome = "recorded"
             else:
                 due = checkin.amount_due(booking)

@@ -2,7 +2,7 @@
 
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, PaymentStatus, Role, TransferOutcome
-from marketplace.services import bank_transfers, cancellations, host_payments, payments
+from marketplace.services import bank_transfers, cancellations, host_payments, money_rules, payments
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 
@@ -58,7 +58,7 @@ def test_statement_import_matches_and_lists_the_lines_left_over():
     again = bank_transfers.import_statement(text)
     assert [r.new for r in again] == [False] * 5
     db.session.expire_all()
-    assert len(exact.payments) == 1 and payments.due(exact) == 0
+    assert len(exact.payments) == 1 and money_rules.due(exact) == 0
     assert {t.transfer_id for t in bank_transfers.queue()} == queued
 
 
@@ -96,4 +96,4 @@ def test_the_host_marks_a_transfer_received():
     assert host_payments.mark_transfer_received(booking, host) == "confirmed"
     db.session.expire_all()
     assert booking.status == BookingStatus.CONFIRMED
-    assert payments.due(booking) == 0
+    assert money_rules.due(booking) == 0

@@ -204,11 +204,10 @@ def test_a_refund_never_exceeds_what_was_paid_nor_grows_as_the_day_nears(
 
 
 def test_the_old_names_are_the_same_rule():
-    from marketplace.services import payments
 
     booking = make_booking(status=BookingStatus.PENDING_PAYMENT)
     assert money_rules.paid(booking) == money_rules.paid(booking) == 0
-    assert payments.due(booking) == money_rules.due(booking) == booking.total
+    assert money_rules.due(booking) == booking.total
 
 
 # --- who may act on a booking -------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from marketplace.extensions import db
 from marketplace.models import Booking, PaymentMethod, PaymentStatus, Role
-from marketplace.services import host_payments, payments
+from marketplace.services import host_payments, money_rules, payments
 from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 
 
@@ -52,7 +52,7 @@ def test_the_host_scans_sees_what_to_collect_and_records_the_cash(app, client):
     booking = db.session.get(Booking, booking.id)
     cash = [p for p in booking.payments if p.method == PaymentMethod.PAY_AT_ARRIVAL]
     assert [(p.status, p.amount) for p in cash] == [(PaymentStatus.SUCCEEDED, due)]
-    assert payments.due(booking) == 0
+    assert money_rules.due(booking) == 0
 
 
 def test_a_wrong_amount_is_refused_naming_the_field(client):
@@ -65,7 +65,7 @@ def test_a_wrong_amount_is_refused_naming_the_field(client):
         assert response.status_code == 400
         assert response.get_json()["error"]["field"] == "amount"
     db.session.expire_all()
-    assert payments.due(db.session.get(Booking, booking.id)) == booking.total
+    assert money_rules.due(db.session.get(Booking, booking.id)) == booking.total
 
 
 def test_only_the_hosts_and_the_cooperative_take_money(client):

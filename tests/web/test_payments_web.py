@@ -5,7 +5,7 @@ from flask import render_template_string
 from marketplace.extensions import db
 from marketplace.gateways import vietqr
 from marketplace.models import BookingStatus, PaymentStatus, Role, TransferOutcome
-from marketplace.services import accounts, host_payments, payment_status, payments
+from marketplace.services import accounts, host_payments, money_rules, payment_status, payments
 from marketplace.web.booking_access import booking_key
 from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 
@@ -87,7 +87,7 @@ def test_pay_at_arrival_waits_for_the_host_who_accepts_then_records_cash(app, cl
     assert booking.status == BookingStatus.CONFIRMED
     client.post(f"/host/bookings/{booking.reference}/cash", data={"amount": str(booking.total)})
     db.session.expire_all()
-    assert payments.due(booking) == 0
+    assert money_rules.due(booking) == 0
     assert booking.payments[-1].status == PaymentStatus.SUCCEEDED
 
 
