@@ -80,11 +80,16 @@ def decline_pay_at_arrival(booking: Booking, actor, reason: str = "", *, now=Non
     except ServiceError:
         db.session.rollback()
         raise
-    move(payment, PaymentStatus.CANCELLED, actor=actor, note=reason)
-    db.session.flush()
+    payment_id = payment.id
+    db.session.rollback()  # cancel closes checkout pages with no lock held, then locks again
     cancellations.cancel(
         booking, actor=actor, reason=reason or _("Declined by the host"), by_host=True, now=now
     )
+    # the request ends with the booking it asked for; a refused cancel above wrote nothing
+    booking = locks.lock(booking)
+    request = next(p for p in booking.payments if p.id == payment_id)
+    move(request, PaymentStatus.CANCELLED, actor=actor, note=reason)
+    db.session.commit()
 
 
 def _parse_amount(amount) -> int:
