@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EMULATOR_PORT ?= 12111
 PORT ?= 5000
 
-.PHONY: demo test install translations translations-update lint bench-search clean serve
+.PHONY: demo test install translations translations-update lint bench-search clean serve css
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ test: $(STAMP) translations
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Pico with only the modules the pages use, from static/vendor/pico/source/pico.scss;
+# built in a scratch folder (no node_modules under static/), the output is committed
+css:
+	BUILD=$$(mktemp -d) && cp -r static/vendor/pico/source/. $$BUILD && \
+	(cd $$BUILD && npm ci --no-audit --no-fund && npm run css) && \
+	cp $$BUILD/build/pico.min.css static/vendor/pico/pico.min.css && rm -rf $$BUILD
 
 bench-search: $(STAMP)
 	$(BIN)/python bench/search.py

@@ -53,7 +53,7 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
-    LANGUAGES = ["vi", "en"]
+    LANGUAGES = ["vi", "en", "zh", "ko"]
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -108,6 +108,18 @@ class Config:
     # links in emails sent outside a request (CLI, jobs)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
+    #: photos, exports and backups in an S3-compatible bucket (gateways/storage.py); unset: disk
+    STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET") or None
+    STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL") or None
+    STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    STORAGE_S3_PREFIX = os.environ.get("STORAGE_S3_PREFIX", "")
+    #: /metrics: `Authorization: Bearer <token>` when set, else loopback clients only
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    #: "json": one JSON object per log line with its request id (logging_setup.py); "text"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    #: `flask backup run`: where dumps go and how many days of them are kept
+    BACKUP_FOLDER = os.environ.get("BACKUP_FOLDER", str(BASE_DIR / "instance" / "backups"))
+    BACKUP_KEEP_DAYS = _env_int("BACKUP_KEEP_DAYS", 14)
     #: job queue (docs/jobs.md): redis://... (else REDIS_URL when set), sqlite:///file, memory://;
     #: unset and no REDIS_URL: instance/jobs.sqlite
     JOBS_URL = os.environ.get("JOBS_URL") or None
@@ -130,6 +142,16 @@ class Config:
     HSTS = False
     #: roles that must sign in with a TOTP code (comma-separated); services/two_factor.py
     TWO_FACTOR_REQUIRED_ROLES = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "").split(",")
+
+    @classmethod
+    def validate(cls, environ=None) -> None:
+        """Refuse several instances (INSTANCES, MULTI_INSTANCE) that would not share their state."""
+        problems = multi_instance_problems(os.environ if environ is None else environ)
+        if problems:
+            joined = "; ".join(problems)
+            raise RuntimeError(
+                f"Refusing to start as several instances: {joined}. See docs/deploy.md."
+            )
 
 
 class DevelopmentConfig(Config):
@@ -162,6 +184,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
     TWO_FACTOR_REQUIRED_ROLES = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "admin").split(",")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     @classmethod
     def validate(cls, environ=None) -> None:
@@ -207,6 +230,39 @@ def production_problems(environ) -> list[str]:
         problems.append("REDIS_URL must be set (rate limits shared by all workers)")
     if environ.get("FLASK_DEBUG") in ("1", "true", "True"):
         problems.append("debug must be off in production")
+    return problems + multi_instance_problems(environ)
+
+
+def is_multi_instance(environ) -> bool:
+    """INSTANCES > 1 or MULTI_INSTANCE=1: several web machines or processes behind a proxy."""
+    try:
+        instances = int(environ.get("INSTANCES") or 1)
+    except ValueError:
+        instances = 2  # a value we cannot read: assume the stricter case
+    return instances > 1 or _truthy(environ.get("MULTI_INSTANCE"))
+
+
+def _truthy(value) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def multi_instance_problems(environ) -> list[str]:
+    """What several instances must share instead of one machine's disk or memory."""
+    if not is_multi_instance(environ):
+        return []
+    problems = []
+    if not (environ.get("TICKET_SIGNING_KEY") or "").strip():
+        problems.append("several instances need one TICKET_SIGNING_KEY in the environment")
+    redis = ("redis://", "rediss://", "unix://")
+    if not (environ.get("REDIS_URL") or "").startswith(redis):
+        problems.append("several instances need REDIS_URL (rate limits) on a shared Redis")
+    jobs = environ.get("JOBS_URL") or environ.get("REDIS_URL") or ""
+    if not jobs.startswith(redis):
+        problems.append("several instances need JOBS_URL (or REDIS_URL) on a shared Redis")
+    if not (environ.get("STORAGE_S3_BUCKET") or "").strip():
+        problems.append("several instances need STORAGE_S3_BUCKET (photos on a shared bucket)")
+    if (environ.get("DATABASE_URL") or "").startswith("sqlite"):
+        problems.append("several instances need a PostgreSQL DATABASE_URL")
     return problems
 
 

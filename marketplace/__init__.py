@@ -1,5 +1,6 @@
 """Community-tourism marketplace for Lang Son and Bac Kan: the application factory."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -16,6 +17,8 @@ def create_app(config=None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
         instance_relative_config=True,
+        # one folder per instance when several run from one checkout (deploy/rehearsal.py)
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
     )
     if isinstance(config, dict):
         app.config.from_object(config_for(config.get("ENV_NAME")))
@@ -32,7 +35,7 @@ def create_app(config=None) -> Flask:
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(app.root_path).parent / "translations")
     )
 
-    from . import edge, http, i18n, models  # noqa: F401  (models register their tables)
+    from . import date_formats, edge, http, i18n, models  # noqa: F401  (models register tables)
     from .database import configure_engine_events, engine_options
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
@@ -50,6 +53,7 @@ def create_app(config=None) -> Flask:
     )
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    date_formats.install(babel)  # month names and a 24-hour clock in every language
     csrf.init_app(app)
     limiter.init_app(app)
 
@@ -58,6 +62,10 @@ def create_app(config=None) -> Flask:
 
     http.init_app(app)
     edge.init_app(app)  # before the blueprints: their `<int:...>` routes use its converter
+    from . import logging_setup, metrics
+
+    logging_setup.init_app(app)  # JSON log lines with a request id
+    metrics.init_app(app)  # Prometheus counters, read on /metrics
     _register_blueprints(app)
     if app.config.get("TRUSTED_PROXIES"):
         # the client's address (rate limits) and scheme from the last N proxies' headers;

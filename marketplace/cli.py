@@ -17,8 +17,15 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(guests)
 
     from .jobs import jobs_cli
+    from .ops_cli import backup_cli, storage_cli
 
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(storage_cli)
+    app.cli.add_command(backup_cli)
+
+    from .cli_rates import rates
+
+    app.cli.add_command(rates)
 
 
 @click.group(help="Demo data.")

@@ -1,9 +1,12 @@
 """The demo catalogue: three real communities of Lang Son and Bac Kan, their hosts and listings.
 
 Plain data only, so the seed command, the tests and the picture generator can all read it.
-Money is integer VND; every text is given in Vietnamese and English. People, homestays and
-bank accounts are invented for the demo; places, specialties and festivals are real.
+Money is integer VND; every text is given in Vietnamese and English here, and in Simplified
+Chinese and Korean from `demo_texts_zh_ko`. People, homestays and bank accounts are invented for
+the demo; places, specialties and festivals are real.
 """
+
+from .demo_texts_zh_ko import TEXTS as _ZH_KO
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -1673,3 +1676,24 @@ LISTINGS: list[dict] = [
         },
     },
 ]
+
+#: dong for one unit, for indicative prices; the demo's own figures (roughly late 2026), to be
+#: set for real by an admin (`flask rates set`). Seeding never overwrites a rate already set.
+EXCHANGE_RATES = {"USD": "26300", "EUR": "30500", "CNY": "3680", "KRW": "18.2"}
+
+
+def _add_zh_ko(node) -> None:
+    """Give every {"vi": ..., "en": ...} text below `node` its Chinese and Korean, in place."""
+    if isinstance(node, dict):
+        if "vi" in node and "en" in node and all(isinstance(v, str) for v in node.values()):
+            node.update(_ZH_KO.get(node["en"], {}))
+            return
+        for value in node.values():
+            _add_zh_ko(value)
+    elif isinstance(node, list):
+        for value in node:
+            _add_zh_ko(value)
+
+
+_add_zh_ko(COMMUNITIES)
+_add_zh_ko(LISTINGS)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from .clock import to_business_time
-from .i18n import LANGUAGE_NAMES, localized
+from .i18n import LANGUAGE_NAMES, localized, request_language
 from .money import format_vnd
 
 log = logging.getLogger("marketplace.request")
@@ -114,7 +114,7 @@ def _outage_locale(app: Flask) -> str:
     for asked in (request.args.get("lang"), session.get("lang")):
         if asked in languages:
             return asked
-    return request.accept_languages.best_match(languages) or app.config["BABEL_DEFAULT_LOCALE"]
+    return request_language()
 
 
 def _outage_response(app: Flask, exc: BaseException):
@@ -162,6 +162,9 @@ def nav_links() -> list[tuple[str, str]]:
 
 
 def init_app(app: Flask) -> None:
+    from . import assets
+
+    assets.init_app(app)  # hashed static URLs, their cache headers, compression, the favicon
     app.config.setdefault(
         "STRIPE_CHECKOUT_ORIGIN", checkout_origin(app.config.get("STRIPE_API_BASE"))
     )

@@ -1,4 +1,4 @@
-"""Every user-facing string is translated into Vietnamese and English, and the catalogs are current."""
+"""Every user-facing string is translated into each site language, and the catalogs are current."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ["vi", "en"]
+LANGUAGES = ["vi", "en", "zh", "ko"]
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 
 import smtplib
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -9,8 +11,18 @@ from pathlib import Path
 
 
 def build_message(
-    sender: str, to: str, subject: str, text: str, html: str | None = None
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    language: str | None = None,
+    inline: Sequence["Inline"] = (),
+    attachments: Sequence["Attachment"] = (),
 ) -> EmailMessage:
+    """Text, and HTML as its alternative; `inline` images travel with the HTML
+    (multipart/related, shown by `cid:`), `attachments` after both (multipart/mixed)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -20,7 +32,53 @@ def build_message(
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
+        html_part = message.get_payload()[-1]
+        for image in inline:
+            html_part.add_related(
+                image.data,
+                maintype="image",
+                subtype=image.subtype,
+                cid=f"<{image.cid}>",
+                filename=image.filename or None,
+                disposition="inline",
+            )
+    for item in attachments:
+        message.add_attachment(
+            item.data,
+            maintype=item.maintype,
+            subtype=item.subtype,
+            filename=item.filename,
+            params=item.params,
+        )
+    # RFC 3282, for mail clients' fonts, spell-checking and translation; set last, as building
+    # the parts moves Content-* headers into them
+    if language:
+        message["Content-Language"] = language
     return message
+
+
+@dataclass(frozen=True)
+class Inline:
+    """An image the HTML part shows as `cid:<cid>`."""
+
+    cid: str
+    data: bytes
+    subtype: str = "png"
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    maintype: str
+    subtype: str
+    params: dict = field(default_factory=dict)
+
+
+def new_content_id() -> str:
+    """A Content-ID for an inline image, without the angle brackets (as `cid:` URLs write it)."""
+    return make_msgid(domain="homestays.local")[1:-1]
 
 
 def send(message: EmailMessage, config, *, name: str | None = None) -> str:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..gateways import mail
+from ..i18n import mail_locale
 from ..models import User
 from ..services import account_tokens, outbox
 from ..services.accounts import MAIL_TOPIC
@@ -32,13 +33,8 @@ def deliver_account_mail(payload: dict, message_id: int) -> int:
     return int(send_mail_once(message_id, kind, _message(user, kind)))
 
 
-def _locale(user: User) -> str:
-    languages = current_app.config["LANGUAGES"]
-    return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def _message(user: User, kind: str):
-    locale = _locale(user)
+    locale = mail_locale(user.locale)
     with force_locale(locale):
         if kind == "verify":
             subject = _("Confirm your email address")
@@ -61,5 +57,5 @@ def _message(user: User, kind: str):
         text = render_template("email/account.txt", **context)
         html = render_template("email/account.html", **context)
     return mail.build_message(
-        current_app.config["MAIL_DEFAULT_SENDER"], user.email, subject, text, html
+        current_app.config["MAIL_DEFAULT_SENDER"], user.email, subject, text, html, language=locale
     )

@@ -13,10 +13,12 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..gateways import mail
+from ..i18n import mail_locale
 from ..models import Booking, User
 from ..services import booking_queries, departure_moves, outbox
 from ..services.booking_events import TOURIST_ONLY_EVENTS
 from ..services.mail_delivery import send_mail_once
+from . import booking_ticket
 
 
 @outbox.handles("mail.booking_event")
@@ -48,13 +50,8 @@ def _links(booking: Booking) -> dict[str, str]:
     }
 
 
-def _supported(locale: str | None) -> str:
-    languages = current_app.config["LANGUAGES"]
-    return locale if locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def _to_tourist(booking: Booking, event: str, link: str):
-    locale = _supported(booking.locale)
+    locale = mail_locale(booking.locale)
     with force_locale(locale):
         subjects = {
             "received": _("Booking %(reference)s received", reference=booking.reference),
@@ -71,11 +68,22 @@ def _to_tourist(booking: Booking, event: str, link: str):
         context = dict(booking=booking, event=event, link=link, to_host=False, locale=locale)
         if event == "move_offered":
             context["offer"] = departure_moves.open_offer(booking)
+        if event == "confirmed":  # the ticket, the host, the place, the dates for the calendar
+            details, images = booking_ticket.item_details(booking, locale, _ticket_url)
+            context["details"] = details
+            ics = booking_ticket.calendar_file(booking, details, link)
+            return _build(
+                booking.contact_email, subjects[event], context, inline=images, attachments=[ics]
+            )
         return _build(booking.contact_email, subjects[event], context)
 
 
+def _ticket_url(secret: str) -> str:
+    return external_url("tickets.show", f"/t/{secret}", secret=secret)
+
+
 def _to_host(booking: Booking, event: str, host: User, link: str):
-    locale = _supported(host.locale)
+    locale = mail_locale(host.locale)
     items = [item for item in booking.items if item.host_id == host.id]
     with force_locale(locale):
         subjects = {
@@ -95,13 +103,22 @@ def _to_host(booking: Booking, event: str, host: User, link: str):
         return _build(host.email, subjects[event], context)
 
 
-def _build(to: str, subject: str, context: dict):
+def _build(to: str, subject: str, context: dict, *, inline=(), attachments=()):
     context.setdefault("items", context["booking"].items)
     locale = context["locale"]
     context["item_title"] = lambda item: booking_queries.item_title(item, locale)
     text = render_template("email/booking.txt", subject=subject, **context)
     html = render_template("email/booking.html", subject=subject, **context)
-    return mail.build_message(current_app.config["MAIL_DEFAULT_SENDER"], to, subject, text, html)
+    return mail.build_message(
+        current_app.config["MAIL_DEFAULT_SENDER"],
+        to,
+        subject,
+        text,
+        html,
+        language=locale,
+        inline=inline,
+        attachments=attachments,
+    )
 
 
 def external_url(endpoint: str, path: str, **values) -> str:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..gateways import mail
+from ..i18n import mail_locale
 from ..models import Message
 from ..services import messages, outbox
 from ..services.mail_delivery import send_mail_once
@@ -47,15 +48,10 @@ def _link(message: Message, person: dict) -> str:
 
 
 def _build(message: Message, person: dict):
-    languages = current_app.config["LANGUAGES"]
-    locale = (
-        person["locale"]
-        if person["locale"] in languages
-        else current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    locale = mail_locale(person["locale"])
     conversation = message.conversation
-    sender = message.sender_name or _("Your traveller")
     with force_locale(locale):
+        sender = message.sender_name or _("Your traveller")
         if conversation.booking is not None:
             subject = _(
                 "New message from %(name)s about booking %(reference)s",
@@ -74,5 +70,10 @@ def _build(message: Message, person: dict):
         text = render_template("email/message.txt", **context)
         html = render_template("email/message.html", **context)
     return mail.build_message(
-        current_app.config["MAIL_DEFAULT_SENDER"], person["email"], subject, text, html
+        current_app.config["MAIL_DEFAULT_SENDER"],
+        person["email"],
+        subject,
+        text,
+        html,
+        language=locale,
     )

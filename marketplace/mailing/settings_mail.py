@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..gateways import mail
-from ..i18n import localized
+from ..i18n import localized, mail_locale
 from ..models import User
 from ..models.setting_change import SettingChange
 from ..services import money_settings, outbox
@@ -39,10 +39,7 @@ def deliver_settings_change(payload: dict, message_id: int) -> int:
 
 
 def _message(change: SettingChange, event: str, person: User, link: str):
-    languages = current_app.config["LANGUAGES"]
-    locale = (
-        person.locale if person.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    locale = mail_locale(person.locale)
     with force_locale(locale):
         name = localized(change.community.name, locale)
         subjects = {
@@ -83,7 +80,11 @@ def _message(change: SettingChange, event: str, person: User, link: str):
             link=link,
         )
     return mail.build_message(
-        current_app.config["MAIL_DEFAULT_SENDER"], person.email, subjects[event], text
+        current_app.config["MAIL_DEFAULT_SENDER"],
+        person.email,
+        subjects[event],
+        text,
+        language=locale,
     )
 
 

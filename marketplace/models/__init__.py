@@ -13,6 +13,7 @@ from .booking import (
     IdempotencyKey,
 )
 from .community import Community
+from .currency import ExchangeRate
 from .listing import (
     DEPARTURE_TRANSITIONS,
     BlockedNight,
@@ -97,6 +98,7 @@ __all__ = [
     "ConversationParty",
     "Departure",
     "DepartureStatus",
+    "ExchangeRate",
     "ExternalCalendar",
     "Guest",
     "IdempotencyKey",

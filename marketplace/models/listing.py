@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..extensions import db
+from ..i18n import text_fallbacks
 from .types import UTCDateTime, str_enum
 
 
@@ -109,11 +110,11 @@ class Listing(db.Model):
     price_rules = relationship("PriceRule", back_populates="listing", cascade="all, delete-orphan")
 
     def text_for(self, locale: str) -> tuple["ListingText | None", bool]:
-        """The text in `locale`, else Vietnamese, else any; and whether it is a fallback."""
+        """The text in `locale`, else by `text_fallbacks`, else any; and whether it is a fallback."""
         by_locale = {t.locale: t for t in self.texts}
         if locale in by_locale:
             return by_locale[locale], False
-        for fallback in ("vi", "en", *by_locale):
+        for fallback in (*text_fallbacks(locale), *by_locale):
             if fallback in by_locale:
                 return by_locale[fallback], True
         return None, True

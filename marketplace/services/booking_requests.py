@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from babel import Locale
 from flask_babel import gettext as _
 
+from .. import countries
 from ..clock import business_today
 from ..models import Departure, DepartureStatus, RoomType
 from .accounts import normalize_email
@@ -19,11 +19,7 @@ from .errors import ServiceError
 MAX_NIGHTS = 30
 MAX_QUANTITY = 50
 PHONE_RE = re.compile(r"^\+?[0-9 ().-]{8,20}$")
-COUNTRY_CODES = frozenset(
-    code
-    for code in Locale("en").territories
-    if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN", "QO")
-)
+COUNTRY_CODES = countries.CODES
 
 
 @dataclass

@@ -176,6 +176,14 @@ def perform_checkin(
         outcome = _admit(outcome.ticket, scanner, scanned_at, device_id, now)
     elif outcome.result == ALREADY and offline:
         outcome = _reconcile(outcome.ticket, scanner, scanned_at, device_id, now)
+    elif outcome.result == CANCELED and offline:
+        # the phone had no news of the cancel and let the guest in: the host must hear of it
+        audit.record(
+            outcome.ticket,
+            "admitted_while_cancelled",
+            actor=scanner,
+            data={"scanned_at": scanned_at.isoformat(), "device": device_id},
+        )
     _log(outcome, scanner, scanned_at, device_id, offline)
     db.session.commit()
     return outcome

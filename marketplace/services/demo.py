@@ -22,7 +22,7 @@ from ..models import (
     RoomType,
     User,
 )
-from . import accounts, photos
+from . import accounts, exchange_rates, photos
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEPARTURE_DAYS = 90
@@ -32,7 +32,7 @@ TEXT_FIELDS = ("title", "summary", "description", "house_rules", "directions")
 def seed(*, with_photos: bool = True, today: date | None = None) -> dict[str, int]:
     """Load communities, accounts, listings, room types and departures; a second run adds nothing."""
     today = today or business_today()
-    counts = {"communities": 0, "users": 0, "listings": 0, "departures": 0}
+    counts = {"communities": 0, "users": 0, "listings": 0, "departures": 0, "exchange rates": 0}
     communities = {c["slug"]: _community(c, counts) for c in demo_data.COMMUNITIES}
     db.session.commit()
     users = {u["email"]: _user(u, communities, counts) for u in demo_data.USERS}
@@ -41,15 +41,22 @@ def seed(*, with_photos: bool = True, today: date | None = None) -> dict[str, in
         if listing is None:
             listing = _listing(spec, communities, users, with_photos)
             counts["listings"] += 1
+        else:
+            _add_missing_texts(listing, spec)
         if listing.kind == ListingKind.TOUR:
             counts["departures"] += _departures(listing, spec, users, today)
         db.session.commit()
+    for code, rate in demo_data.EXCHANGE_RATES.items():
+        if exchange_rates.rate_for(code) is None:  # an admin's rate stays
+            exchange_rates.set_rate(code, rate)
+            counts["exchange rates"] += 1
     return counts
 
 
 def _community(spec: dict, counts: dict) -> Community:
     community = db.session.scalar(select(Community).where(Community.slug == spec["slug"]))
     if community:
+        _add_missing_languages(community, spec)
         return community
     bank = spec.get("bank") or {}
     community = Community(
@@ -111,10 +118,7 @@ def _listing(spec: dict, communities: dict, users: dict, with_photos: bool) -> L
         duration_minutes=tour.get("duration_minutes"),
     )
     db.session.add(listing)
-    for locale in ("vi", "en"):
-        fields = {name: (spec.get(name) or {}).get(locale, "") for name in TEXT_FIELDS}
-        fields["meeting_point"] = (tour.get("meeting_point") or {}).get(locale, "")
-        listing.texts.append(ListingText(locale=locale, **fields))
+    _add_missing_texts(listing, spec)
     for room in spec.get("room_types", []):
         listing.room_types.append(
             RoomType(
@@ -136,6 +140,50 @@ def _listing(spec: dict, communities: dict, users: dict, with_photos: bool) -> L
             photos.store_image(listing, image, alt=spec.get("title"))
     db.session.flush()
     return listing
+
+
+def _text(spec: dict, locale: str) -> ListingText:
+    tour = spec.get("tour") or {}
+    fields = {name: (spec.get(name) or {}).get(locale, "") for name in TEXT_FIELDS}
+    fields["meeting_point"] = (tour.get("meeting_point") or {}).get(locale, "")
+    return ListingText(locale=locale, **fields)
+
+
+def _add_missing_texts(listing: Listing, spec: dict) -> None:
+    """A text for each language the demo gives and the listing lacks (a demo database seeded
+    before a language was added gains it); texts already there are left as they are."""
+    have = {t.locale for t in listing.texts}
+    for locale in spec["title"]:
+        if locale not in have:
+            listing.texts.append(_text(spec, locale))
+    for room in listing.room_types:
+        given = next((r["name"] for r in spec.get("room_types", []) if r["key"] == room.key), {})
+        if set(given) - set(room.name or {}):
+            room.name = {**given, **(room.name or {})}
+
+
+def _add_missing_languages(community: Community, spec: dict) -> None:
+    """Languages the demo gives and an existing demo village lacks, added beside its own texts."""
+    for field in ("name", "story"):
+        current = getattr(community, field) or {}
+        if set(spec.get(field) or {}) - set(current):
+            setattr(community, field, {**spec[field], **current})
+    for field in ("attractions", "specialties"):
+        current, given = getattr(community, field) or [], spec.get(field) or []
+        if len(current) == len(given) and current != given:
+            setattr(
+                community,
+                field,
+                [_merged(old, new) for old, new in zip(current, given, strict=True)],
+            )
+
+
+def _merged(current, given):
+    """`given` with `current`'s values winning, through nested {lang: text} dicts."""
+    if isinstance(current, dict) and isinstance(given, dict):
+        keys = [*given, *(k for k in current if k not in given)]
+        return {k: _merged(current.get(k), given.get(k)) for k in keys}
+    return given if current is None else current
 
 
 def _price_rules(rule: dict) -> list[PriceRule]:

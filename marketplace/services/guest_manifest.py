@@ -5,13 +5,14 @@ scanner downloads (valid on a day, void ones too) and the lists a host prints; t
 access rules (`booking_access`) and the same amount still to collect (`checkin.amount_due`).
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..clock import BUSINESS_TZ
 from ..extensions import db
-from ..models import BookingItem, Listing, Role, Ticket, User
+from ..models import BookingItem, Departure, DepartureStatus, Listing, Role, Ticket, User
 from . import booking_access, tickets
 from .checkin import FORBIDDEN, amount_due, result_message
 from .errors import Forbidden, NotFound
@@ -35,6 +36,41 @@ def scannable_listings(scanner: User, day: date) -> list[Listing]:
         own = [listing for listing in listings if listing.host_id == scanner.id]
         listings = own + [listing for listing in listings if listing.host_id != scanner.id]
     return listings
+
+
+def opening_listing(scanner: User, day: date, listings: list[Listing]) -> int | None:
+    """The listing the scanner opens on: the guide's own departure that day, else the first of
+    `listings` with arrivals that day, else the first of them."""
+    if not listings:
+        return None
+    ids = [listing.id for listing in listings]
+    start = datetime.combine(day, time(0), tzinfo=BUSINESS_TZ)
+    own = db.session.scalar(
+        select(Departure.listing_id)
+        .where(
+            Departure.guide_id == scanner.id,
+            Departure.listing_id.in_(ids),
+            Departure.status == DepartureStatus.SCHEDULED,
+            Departure.starts_at >= start,
+            Departure.starts_at < start + timedelta(days=1),
+        )
+        .order_by(Departure.starts_at)
+        .limit(1)
+    )
+    if own is not None:
+        return own
+    busy = set(
+        db.session.scalars(
+            select(BookingItem.listing_id)
+            .join(Ticket, Ticket.booking_item_id == BookingItem.id)
+            .where(
+                BookingItem.listing_id.in_(ids),
+                Ticket.valid_from <= day,
+                Ticket.valid_until >= day,
+            )
+        )
+    )
+    return next((i for i in ids if i in busy), ids[0])
 
 
 def manifest(scanner: User, listing_id: int | None, day: date) -> dict:
@@ -70,6 +106,8 @@ def _manifest_row(ticket: Ticket) -> dict:
         "id": ticket.id,
         "booking_reference": booking.reference,
         "contact_name": booking.contact_name,
+        #: for the scanner's search by name (offline)
+        "guest_names": [guest.full_name for guest in booking.guests],
         "admits": ticket.admits,
         "status": ticket.status.value,
         "checked_in_at": checkin.checked_in_at.isoformat() if checkin else None,

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from ..clock import utcnow
 from ..database import begin_write
+from ..date_formats import format_day
 from ..extensions import db
 from ..gateways import stripe_gateway
 from ..models import (
@@ -167,10 +168,12 @@ def _line_items(booking: Booking) -> list[tuple[str, int, int]]:
     lines = []
     for item in booking.items:
         title = booking_queries.item_title(item, booking.locale)
-        if item.is_stay:
-            detail = f"{item.quantity} × {item.check_in:%d/%m}–{item.check_out:%d/%m/%Y}"
+        locale = booking.locale or "vi"
+        if item.is_stay:  # the month by name: "2/1" is a different day to different readers
+            days = f"{format_day(item.check_in, locale)} – {format_day(item.check_out, locale)}"
         else:
-            detail = f"{item.quantity} × {item.check_in:%d/%m/%Y}"
+            days = format_day(item.check_in, locale)
+        detail = f"{item.quantity} × {days}"
         # one line per item at its subtotal: nightly prices differ, the sum must be exact
         lines.append((f"{title} · {detail}", item.subtotal, 1))
     return lines

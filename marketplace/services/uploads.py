@@ -140,9 +140,7 @@ def set_alt(listing: Listing, actor: User, photo_id: int, alt: dict) -> None:
 
 def remove_photo(listing: Listing, actor: User, photo_id: int) -> None:
     photo = _photo_of(listing, photo_id)
-    for width in photo.widths:
-        with suppress(OSError):
-            (photos.upload_dir() / f"{photo.stem}-{width}.jpg").unlink()
+    photos.delete_files(photo)
     listing.photos.remove(photo)
     for position, item in enumerate(listing.photos):
         item.position = position

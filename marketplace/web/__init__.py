@@ -8,6 +8,7 @@ from flask import Flask
 BLUEPRINT_MODULES = [
     "system",
     "public",
+    "currency",
     "account",
     "tokens",
     "two_factor",

@@ -5,21 +5,21 @@ is emailed, and the trip page offers them an account (sign-up links bookings by 
 """
 
 import secrets
-import unicodedata
 
-from babel import Locale
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
+from .. import date_formats
 from ..clock import business_today
+from ..countries import countries
 from ..extensions import limiter
 from ..services import booking_queries, bookings
-from ..services.booking_requests import COUNTRY_CODES, parse_contact, parse_guests, parse_items
+from ..services.booking_requests import parse_contact, parse_guests, parse_items
 from ..services.cancellation_policy import describe
 from ..services.errors import ServiceError
 from .booking_access import remember_guest_booking
@@ -65,13 +65,7 @@ class BookingForm(FlaskForm):
 
 def country_choices(locale: str) -> list[tuple[str, str]]:
     """ISO countries named in the visitor's language, sorted as a reader of it would look."""
-    names = Locale.parse(locale).territories
-
-    def key(item):
-        return unicodedata.normalize("NFKD", item[1]).encode("ascii", "ignore").decode().casefold()
-
-    choices = sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=key)
-    return [("", str(_l("Choose a country")))] + choices
+    return [("", str(_l("Choose a country")))] + list(countries(locale))
 
 
 def _item_values(source) -> dict:
@@ -123,7 +117,9 @@ def book():
             form.nationality.data = "VN"
     preview, item_error = _preview(values)
     status = 200
-    if request.method == "POST" and preview is not None and form.validate_on_submit():
+    # every field is checked on each submit, so one round trip shows every problem at once
+    valid = request.method == "POST" and _check_all(form)
+    if valid and preview is not None:
         booking, error = _place(form, values, locale)
         if booking is not None:
             remember_guest_booking(booking)
@@ -151,23 +147,65 @@ def book():
     )
 
 
+#: values the booking rules accept, put in place of a field found wrong so that the next problem
+#: surfaces: the rules stay in booking_requests, yet one submit names every wrong field
+STAND_INS = {
+    "name": "A",
+    "email": "guest@example.test",
+    "phone": "+84 912 345 678",
+    "full_name": "A",
+    "nationality": "FR",  # a foreign guest: the passport and birth date are checked too
+    "date_of_birth": "1990-01-01",
+    "passport_number": "X0000000",
+}
+
+
+def _contact(form: BookingForm) -> dict:
+    return {"name": form.name.data, "email": form.email.data, "phone": form.phone.data}
+
+
+def _guest(form: BookingForm) -> dict:
+    return {
+        "full_name": form.full_name.data,
+        "nationality": form.nationality.data,
+        "date_of_birth": form.date_of_birth.data,
+        "passport_number": form.passport_number.data,
+    }
+
+
+def form_problems(form: BookingForm) -> dict[str, str]:
+    """{form field: message} for every field the booking rules refuse."""
+    problems: dict[str, str] = {}
+    checks = ((parse_contact, _contact(form)), (lambda raw: parse_guests([raw]), _guest(form)))
+    for parse, raw in checks:
+        for _attempt in range(len(raw) + 1):
+            try:
+                parse(raw)
+                break
+            except ServiceError as exc:
+                name = FORM_FIELDS.get(exc.field or "")
+                if name is None or name in problems:
+                    break
+                problems[name] = exc.message
+                raw[name] = STAND_INS[name]
+    return problems
+
+
+def _check_all(form: BookingForm) -> bool:
+    """Run the form's own checks and the booking rules on every field; errors go on the fields."""
+    form.validate()
+    for name, message in form_problems(form).items():
+        field = getattr(form, name)
+        field.errors = [*field.errors, message]
+    return not any(field.errors for field in form)
+
+
 def _place(form: BookingForm, values: dict, locale: str):
     """(booking, None) or (None, ServiceError)."""
     try:
         items = parse_items([values], business_today())
-        contact = parse_contact(
-            {"name": form.name.data, "email": form.email.data, "phone": form.phone.data}
-        )
-        guests = parse_guests(
-            [
-                {
-                    "full_name": form.full_name.data,
-                    "nationality": form.nationality.data,
-                    "date_of_birth": form.date_of_birth.data,
-                    "passport_number": form.passport_number.data,
-                }
-            ]
-        )
+        contact = parse_contact(_contact(form))
+        guests = parse_guests([_guest(form)])
         token = (form.form_token.data or "").strip()[:120]
         booking, _created = bookings.place_booking(
             items,
@@ -183,10 +221,30 @@ def _place(form: BookingForm, values: dict, locale: str):
     return booking, None
 
 
+def sold_by_bed(room_type) -> bool:
+    """A dormitory sells beds, not rooms: its room type's key starts with "dorm" (demo data and
+    hosts' dormitories alike), so quantities read "2 beds"."""
+    return bool(room_type is not None and (room_type.key or "").startswith("dorm"))
+
+
+def unit_count(room_type, count: int) -> str:
+    """ "3 rooms" or "3 beds" in the current language, for quantities of `room_type`."""
+    if sold_by_bed(room_type):
+        return ngettext("%(num)d bed", "%(num)d beds", count)
+    return ngettext("%(num)d room", "%(num)d rooms", count)
+
+
 @bp.app_context_processor
 def _booking_helpers():
     locale = str(get_locale() or "vi")
-    return {"item_title": lambda item: booking_queries.item_title(item, locale)}
+    return {
+        "item_title": lambda item: booking_queries.item_title(item, locale),
+        "unit_count": unit_count,
+        "sold_by_bed": sold_by_bed,
+    }
+
+
+bp.add_app_template_filter(date_formats.skeleton, "skeleton")
 
 
 @bp.app_template_filter("isodate")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..extensions import limiter
-from ..gateways.qr import render_svg
+from ..gateways.qr import render_png, render_svg
 from ..services import payment_status, payments, stripe_reconcile
 from ..services.errors import ServiceError
 from .booking_access import booking_key, viewable_booking
@@ -26,6 +26,12 @@ def checkout_success_url(booking) -> str:
     return f"{request.host_url.rstrip('/')}/trips/{booking.reference}/paid?{query}"
 
 
+def checkout_cancel_url(booking) -> str:
+    """Where Stripe sends a payer who leaves the card page unpaid (after a declined card, too)."""
+    query = f"key={booking_key(booking)}"
+    return f"{request.host_url.rstrip('/')}/trips/{booking.reference}/pay/cancelled?{query}"
+
+
 @bp.post("/trips/<reference>/pay")
 def pay(reference: str):
     """Start paying by the posted `method`; 404 for a booking the visitor may not see.
@@ -38,7 +44,7 @@ def pay(reference: str):
             booking,
             request.form.get("method", ""),
             success_url=checkout_success_url(booking),
-            cancel_url=detail_url(booking, external=True, checkout="cancelled"),
+            cancel_url=checkout_cancel_url(booking),
         )
     except ServiceError as exc:
         flash(exc.message, "error")
@@ -61,6 +67,18 @@ def checkout_return(reference: str):
     return redirect(detail_url(booking, checkout="success") + "#pay", 303)
 
 
+@bp.get("/trips/<reference>/pay/cancelled")
+def checkout_cancelled(reference: str):
+    """Back from Stripe Checkout without paying: say so where the tourist lands, once; 404 for a
+    booking the visitor may not see."""
+    booking = viewable_booking(reference)
+    if payment_status.panel_state(booking)["payable"]:
+        flash(
+            _("Your card was not charged. You can try again or choose another way to pay."), "error"
+        )
+    return redirect(detail_url(booking), 303)
+
+
 @bp.get("/trips/<reference>/vietqr.svg")
 def vietqr_svg(reference: str):
     """The VietQR code for what is due on the booking; 404 when nothing is due by transfer."""
@@ -69,6 +87,22 @@ def vietqr_svg(reference: str):
     if not state["vietqr"]:
         return Response(status=404)
     response = Response(render_svg(state["vietqr"]["payload"]), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/trips/<reference>/vietqr.png")
+def vietqr_png(reference: str):
+    """The VietQR code as a PNG file to save to the phone's gallery, which banking apps scan
+    from ("scan from image"); 404 when nothing is due by transfer."""
+    booking = viewable_booking(reference)
+    state = payment_status.panel_state(booking)
+    if not state["vietqr"]:
+        return Response(status=404)
+    response = Response(render_png(state["vietqr"]["payload"]), mimetype="image/png")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="vietqr-{booking.reference}.png"'
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -2,8 +2,9 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+from markupsafe import Markup
 
 from .. import labels
 from ..clock import business_today
@@ -128,5 +129,31 @@ def poster(slug: str):
     found = _community_or_404(slug)
     link = url_for("public.community", slug=found.slug, _external=True)
     return render_template(
-        "public/poster.html", community=found, link=link, qr_svg=qr.render_svg(link)
+        "public/poster.html",
+        community=found,
+        link=link,
+        qr_svg=qr.render_svg(link),
+        languages=current_app.config["LANGUAGES"],
+    )
+
+
+@bp.get("/c/<slug>/poster/all")
+def poster_all(slug: str):
+    """The poster with its words in every language of the site on one A4 sheet, one QR code
+    for all (the page opens in the scanner's language). 404 for an unknown slug."""
+    found = _community_or_404(slug)
+    link = url_for("public.community", slug=found.slug, _external=True)
+    blocks = []
+    for lang in current_app.config["LANGUAGES"]:
+        with force_locale(lang):  # each block in its own language, whatever the page's
+            blocks.append(
+                Markup(render_template("public/_poster_block.html", community=found, lang=lang))
+            )
+    return render_template(
+        "public/poster_all.html",
+        community=found,
+        link=link,
+        qr_svg=qr.render_svg(link),
+        blocks=blocks,
+        languages=current_app.config["LANGUAGES"],
     )

@@ -10,6 +10,7 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import countries
 from ..clock import utcnow
 from ..models import REVIEW_STATUS_TITLES, ReviewStatus, Role
 from ..services import review_stats, reviews
@@ -45,9 +46,7 @@ def stars(value) -> str:
 @bp.app_template_global()
 def country_name(code: str | None) -> str:
     """A country's name in the page's language (KR: Hàn Quốc, South Korea)."""
-    if not code:
-        return ""
-    return get_locale().territories.get(code.upper(), code.upper())
+    return countries.country_name(code, str(get_locale()))
 
 
 def _booking(reference: str):

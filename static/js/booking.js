@@ -3,6 +3,9 @@
 (function () {
   var form = document.querySelector(".booking-form form");
   if (!form) return;
+  // after a refused submit, start at the list of every field to fix (read out by screen readers)
+  var summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
   form.addEventListener("submit", function () {
     var button = form.querySelector(".book-submit");
     if (button) { button.setAttribute("aria-busy", "true"); setTimeout(function () { button.disabled = true; }, 0); }

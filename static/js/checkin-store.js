@@ -1,5 +1,5 @@
-// What the scanner keeps on the phone (IndexedDB): scans waiting to be sent, and the day's
-// guest lists. A scan is written here before anything else happens, so closing the page
+// What the scanner keeps on the phone (IndexedDB): scans waiting to be sent, and the guest
+// lists of every place and tour the user may scan, for today and tomorrow. A scan is written here before anything else happens, so closing the page
 // while offline loses nothing.
 const DB_NAME = "checkin";
 const DB_VERSION = 1;
@@ -44,4 +44,10 @@ export const manifests = {
   key: (listingId, date) => `${listingId || "all"}|${date}`,
   get: (key) => run("manifests", "readonly", (store) => store.get(key)),
   put: (key, manifest) => run("manifests", "readwrite", (store) => store.put({ key, manifest })),
+  /** Forget every list but those under `keep` (yesterday's, or a single place's from before). */
+  prune: (keep) =>
+    run("manifests", "readwrite", (store) => {
+      const request = store.getAllKeys();
+      request.onsuccess = () => request.result.filter((k) => !keep.includes(k)).forEach((k) => store.delete(k));
+    }),
 };

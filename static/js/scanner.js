@@ -1,23 +1,25 @@
-// The check-in scanner: camera (jsQR), manual reference entry, big colour-coded results, the
-// day's guest list, and an offline mode that verifies signatures on the phone and queues
-// scans in IndexedDB until the network returns.
+// The check-in scanner: camera (jsQR), manual entry, big colour-coded results, the guest
+// lists of every place and tour the user may scan (today and tomorrow, kept on the phone), and
+// an offline mode that verifies signatures on the phone and queues scans in IndexedDB.
+// Offline: green for a ticket on a kept list, amber for a genuine ticket the lists do not know
+// (or not valid today, or already in), red only for a forged code or a cancelled booking.
 import { verifyTicket } from "./ticket-verify.js";
-import { manifests, queue } from "./checkin-store.js";
+import { queue } from "./checkin-store.js";
 import { readReference } from "./reference.js";
+import { api, isOnline } from "./scanner-net.js";
+import { anyList, businessDay, findRow, loadLists, rowsFor, rowsOfReference, todayList } from "./scanner-lists.js";
+import { createSync, watchNews } from "./scanner-sync.js";
+import { feedback, setupCamera, startCamera, stopCamera } from "./scanner-camera.js";
 
 const root = document.getElementById("scanner");
 const T = JSON.parse(document.getElementById("scanner-messages").textContent);
-const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const locale = root.dataset.locale;
 const $ = (id) => document.getElementById(id);
 const TZ = "Asia/Ho_Chi_Minh";
 
 const state = {
-  listingId: null,
-  manifest: null, // {date, public_key, tickets: [...]}
-  scanning: false,
+  listingId: null, // the list shown; scans are judged against every list on the phone
   busy: false,
-  stream: null,
 };
 
 const deviceId = (() => {
@@ -37,103 +39,97 @@ function people(count) {
   return format(count === 1 ? T.person : T.people, { num: count });
 }
 
-function businessDay(date = new Date()) {
-  // en-CA formats as YYYY-MM-DD
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TZ }).format(date);
-}
-
 function clock(iso) {
   return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone: TZ }).format(
     new Date(iso)
   );
 }
 
-// --- talking to the server ------------------------------------------------------------------
-
-async function api(path, body) {
-  const response = await fetch(path, {
-    method: body ? "POST" : "GET",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!response.ok) {
-    const error = new Error(`HTTP ${response.status}`);
-    error.status = response.status;
-    error.body = await response.json().catch(() => null);
-    throw error;
-  }
-  return response.json();
+function listingTitle(id) {
+  const option = [...$("listing").options].find((o) => o.value === String(id));
+  return option ? option.textContent.trim() : "";
 }
 
-function isOnline() {
-  return navigator.onLine !== false;
-}
+// --- the guest lists -------------------------------------------------------------------------
 
-// --- the day's guest list ----------------------------------------------------------------------
-
-let manifestRetries = 0;
-
-async function loadManifest() {
-  const today = businessDay();
-  const key = manifests.key(state.listingId, today);
-  if (isOnline()) {
-    try {
-      const query = new URLSearchParams({ date: today });
-      if (state.listingId) query.set("listing_id", state.listingId);
-      state.manifest = await api(`/api/v1/checkins/manifest?${query}`);
-      await manifests.put(key, state.manifest);
-      manifestRetries = 0;
-    } catch (error) {
-      console.warn("manifest", error);
-      // a dropped connection on a weak signal: try again shortly, a few times
-      if (!error.status && manifestRetries < 5) {
-        manifestRetries += 1;
-        setTimeout(loadManifest, 2000 * manifestRetries);
-      }
-    }
-  }
-  if (!state.manifest || state.manifest.date !== today || !sameListing()) {
-    const kept = await manifests.get(key);
-    state.manifest = kept ? kept.manifest : null;
-  }
+async function refreshLists() {
+  await loadLists();
   await renderManifest();
-  root.dataset.manifest = state.manifest ? "loaded" : "missing";
+  root.dataset.manifest = todayList() ? "loaded" : "missing";
 }
 
-function sameListing() {
-  return String(state.manifest.listing_id ?? "") === String(state.listingId ?? "");
+function rowButton(label, className, action) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = className;
+  button.textContent = label;
+  button.addEventListener("click", action);
+  return button;
 }
 
 async function renderManifest() {
   const list = $("manifest-list");
-  list.replaceChildren();
-  const rows = state.manifest ? state.manifest.tickets : [];
+  const query = $("guest-search").value.trim();
   const queued = new Set((await queue.all()).map((scan) => scan.ticketId).filter(Boolean));
   let arrived = 0;
   let expected = 0;
-  for (const row of rows) {
-    if (row.status === "void") continue;
-    const here = Boolean(row.checked_in_at) || queued.has(row.id);
+  for (const row of rowsFor(state.listingId)) {
+    if (row.status === "void" || row.booking_status === "cancelled") continue;
     expected += row.admits;
-    if (here) arrived += row.admits;
+    if (row.checked_in_at || queued.has(row.id)) arrived += row.admits;
+  }
+  const items = [];
+  for (const row of rowsFor(state.listingId, query)) {
+    const cancelled = row.status === "void" || row.booking_status === "cancelled";
+    if (cancelled && !query) continue;
+    const here = Boolean(row.checked_in_at) || queued.has(row.id);
     const li = document.createElement("li");
-    li.className = here ? "arrived" : "expected";
-    li.textContent = `${row.contact_name} · ${people(row.admits)} · ${row.booking_reference}`;
+    li.className = cancelled ? "cancelled" : here ? "arrived" : "expected";
+    li.dataset.ticket = row.id;
+    const where = row.listing_id !== state.listingId ? ` · ${listingTitle(row.listing_id)}` : "";
+    li.textContent = `${row.contact_name} · ${people(row.admits)} · ${row.booking_reference}${where}`;
     const mark = document.createElement("span");
     mark.className = "scan-mark";
     mark.textContent = here ? `✓ ${row.checked_in_at ? clock(row.checked_in_at) : ""}` : "";
     li.prepend(mark);
-    list.append(li);
+    if (!here && !cancelled) {
+      li.append(rowButton(T.check_in, "scan-row-action", () => handleCode(row.booking_reference)));
+    } else if (row.checked_in_at && root.dataset.undo && isOnline()) {
+      li.append(rowButton(T.undo, "scan-row-action secondary outline", () => undo(row)));
+    }
+    items.push(li);
   }
+  list.replaceChildren(...items);
+  $("search-empty").textContent = T.no_match;
+  $("search-empty").hidden = !query || items.length > 0;
   $("arrived-count").textContent = arrived;
   $("expected-count").textContent = expected;
-  if (!state.manifest) $("manifest-note").textContent = T.no_manifest;
+  $("manifest-note").textContent = todayList() ? $("manifest-note").dataset.text : T.no_manifest;
+}
+
+async function undo(row) {
+  try {
+    await api("/api/v1/checkins/undo", { ticket_id: row.id });
+    row.checked_in_at = null;
+    root.dataset.undone = String(row.id);
+    showNote(T.undone);
+  } catch (error) {
+    showNote(error.body && error.body.error ? error.body.error.message : error.message);
+  }
+  await refreshLists();
+}
+
+function showNote(text) {
+  const status = $("sync-status");
+  status.textContent = text;
+  status.dataset.state = "note";
+  status.className = "scan-sync-status";
+  status.hidden = false;
 }
 
 async function markArrived(result) {
   // count the guest at once; the refreshed list from the server follows
-  const row = state.manifest && state.manifest.tickets.find((t) => t.id === result.ticket_id);
+  const row = findRow(result.ticket_id);
   if (row && result.result === "ok" && !row.checked_in_at) {
     row.checked_in_at = result.checked_in_at;
     row.checked_in_by = result.checked_in_by;
@@ -149,22 +145,18 @@ async function handleCode(text) {
   stopCamera();
   try {
     let shown = false;
+    watchNews();
     if (isOnline()) {
       try {
-        const result = await api("/api/v1/checkins", {
-          secret: text,
-          listing_id: state.listingId,
-          device_id: deviceId,
-        });
+        const result = await api("/api/v1/checkins", { secret: text, device_id: deviceId });
         showResult(result);
         shown = true;
         await markArrived(result);
-        loadManifest();
+        refreshLists();
       } catch (error) {
         if (error.status) {
-          // a real answer from the server (session expired, ...), not a lost network
-          const message = error.body && error.body.error ? error.body.error.message : error.message;
-          showResult({ result: "error", message });
+          // a real answer from the server (login ended, ...), not a lost network
+          showResult({ result: "error", message: error.message });
           shown = true;
         }
       }
@@ -175,91 +167,84 @@ async function handleCode(text) {
   }
 }
 
+function bookingOf(row) {
+  return row
+    ? {
+        reference: row.booking_reference,
+        contact_name: row.contact_name,
+        admits: row.admits,
+        amount_due: row.amount_due,
+        listing_id: row.listing_id,
+      }
+    : null;
+}
+
 async function checkOffline(text) {
-  const manifest = state.manifest;
-  if (!manifest) {
-    return showResult({ result: "invalid", message: T.no_manifest });
-  }
-  let row;
+  const manifest = anyList();
+  if (!manifest) return showResult({ result: "unverified", detail: T.unverified, offline: true });
+  let row = null;
   let claims = null;
-  // the format comes with the manifest (an older kept manifest has none: a QR code only)
+  // the format comes with the list (an older kept list has none: a QR code only)
   const wanted = readReference(text, manifest.reference);
   if (wanted) {
-    const rows = manifest.tickets.filter((t) => t.booking_reference === wanted);
+    const rows = rowsOfReference(wanted);
     row = rows.find((t) => !t.checked_in_at) || rows[0];
-    if (!row) return showResult({ result: "invalid", offline: true });
+    // a typed reference proves nothing by itself: unknown here, it cannot be admitted
+    if (!row) return showResult({ result: "not_on_list", offline: true, detail: wanted });
   } else {
     claims = await verifyTicket(text, manifest.public_key);
     if (!claims) return showResult({ result: "invalid", offline: true });
-    row = manifest.tickets.find((t) => t.id === claims.ticketId);
+    row = findRow(claims.ticketId);
+  }
+  const booking = bookingOf(row);
+  if (row && (row.status === "void" || row.booking_status === "cancelled")) {
+    return showResult({ result: "canceled", booking, offline: true });
   }
   const today = businessDay();
   const from = claims ? claims.validFrom : row.valid_from;
   const until = claims ? claims.validUntil : row.valid_until;
-  const booking = row
-    ? { reference: row.booking_reference, contact_name: row.contact_name, admits: row.admits, amount_due: row.amount_due }
-    : null;
   if (today < from || today > until) return showResult({ result: "wrong_date", booking, offline: true });
-  if (!row) return showResult({ result: "wrong_listing", offline: true });
-  if (row.status === "void" || row.booking_status === "cancelled") {
-    return showResult({ result: "canceled", booking, offline: true });
-  }
-  const queued = (await queue.all()).find((scan) => scan.ticketId === row.id);
-  if (row.checked_in_at || queued) {
+  const ticketId = row ? row.id : claims.ticketId;
+  const queued = (await queue.all()).find((scan) => scan.ticketId === ticketId);
+  if ((row && row.checked_in_at) || queued) {
     return showResult({
       result: "already_checked_in",
       booking,
-      first_checked_in_at: row.checked_in_at || queued.scanned_at,
-      checked_in_by: row.checked_in_by || (queued ? root.dataset.user : null),
+      first_checked_in_at: (row && row.checked_in_at) || queued.scanned_at,
+      checked_in_by: (row && row.checked_in_by) || root.dataset.user,
       offline: true,
     });
   }
+  if (row && !["confirmed", "checked_in"].includes(row.booking_status)) {
+    return showResult({ result: "unpaid", booking, offline: true });
+  }
   const scannedAt = new Date().toISOString();
-  // written before the green screen: a closed page loses nothing
-  await queue.add({
-    secret: text.trim(),
-    scanned_at: scannedAt,
-    device_id: deviceId,
-    listing_id: state.listingId,
-    ticketId: row.id,
-  });
+  // written before the screen changes: a closed page loses nothing
+  await queue.add({ secret: text.trim(), scanned_at: scannedAt, device_id: deviceId, ticketId });
   await updateQueueBadge();
   await renderManifest();
+  if (!row) {
+    return showResult({ result: "not_on_list", admits: claims.admits, offline: true, detail: T.not_on_list_hint });
+  }
   showResult({ result: "ok", booking, checked_in_at: scannedAt, offline: true });
 }
 
 // --- showing the result --------------------------------------------------------------------------
 
-const TONES = { ok: [880, 0.15], already_checked_in: [520, 0.3], bad: [220, 0.5] };
-
-function feedback(kind) {
-  const [frequency, seconds] = TONES[kind];
-  try {
-    const audio = new (window.AudioContext || window.webkitAudioContext)();
-    const oscillator = audio.createOscillator();
-    oscillator.frequency.value = frequency;
-    oscillator.connect(audio.destination);
-    oscillator.start();
-    oscillator.stop(audio.currentTime + seconds);
-    oscillator.onended = () => audio.close();
-  } catch {
-    /* no sound on this phone */
-  }
-  if (navigator.vibrate) {
-    navigator.vibrate(kind === "ok" ? 120 : kind === "bad" ? [250, 100, 250] : [120, 80, 120]);
-  }
-}
+// red: do not let in (forged, cancelled, not ours); amber: look again; green: welcome
+const RED = new Set(["invalid", "canceled", "forbidden", "error"]);
 
 function showResult(result) {
   const box = $("result");
   const code = result.result;
-  const kind = code === "ok" ? "ok" : code === "already_checked_in" ? "already_checked_in" : "bad";
+  const kind = code === "ok" ? "ok" : RED.has(code) ? "bad" : "already_checked_in";
   box.className = `scan-result scan-${kind === "bad" ? "bad" : kind === "ok" ? "ok" : "warn"}`;
   box.dataset.result = code;
   box.dataset.offline = result.offline ? "1" : "";
   $("result-title").textContent = T.results[code] || result.message || code;
   const booking = result.booking;
-  $("result-name").textContent = booking ? `${booking.contact_name} · ${people(booking.admits)}` : "";
+  const admits = booking ? booking.admits : result.admits;
+  $("result-name").textContent = booking ? `${booking.contact_name} · ${people(admits)}` : admits ? people(admits) : "";
   const details = [];
   if (code === "already_checked_in" && result.first_checked_in_at) {
     const time = clock(result.first_checked_in_at);
@@ -274,6 +259,10 @@ function showResult(result) {
   showCash(collect ? { booking, offline: Boolean(result.offline) } : null);
   if (code === "ok" && result.offline) details.push(T.offline_ok);
   if (booking && booking.reference) details.push(booking.reference);
+  if (booking && booking.listing_id && booking.listing_id !== state.listingId) {
+    details.push(format(T.for_listing, { title: listingTitle(booking.listing_id) }));
+  }
+  if (result.detail) details.push(result.detail);
   $("result-detail").textContent = details.join(" · ");
   box.hidden = false;
   $("camera").hidden = true;
@@ -331,66 +320,6 @@ function nextScan() {
   startCamera();
 }
 
-// --- camera --------------------------------------------------------------------------------------
-
-async function startCamera() {
-  $("camera-error").hidden = true;
-  if (!state.stream) {
-    try {
-      state.stream = await navigator.mediaDevices.getUserMedia({
-        video: { facingMode: "environment", width: { ideal: 640 }, height: { ideal: 480 } },
-        audio: false,
-      });
-    } catch {
-      $("camera-error").textContent = T.camera_error;
-      $("camera-error").hidden = false;
-      return;
-    }
-  }
-  const video = $("video");
-  video.srcObject = state.stream;
-  video.hidden = false;
-  $("scan-start").hidden = true;
-  await video.play().catch(() => {});
-  state.scanning = true;
-  requestAnimationFrame(scanFrame);
-}
-
-function stopCamera() {
-  state.scanning = false;
-  $("video").hidden = true;
-  $("scan-start").hidden = false;
-}
-
-let lastFrame = 0;
-
-function scanFrame(now) {
-  if (!state.scanning) return;
-  // about 6 frames a second: enough to feel instant, light on a cheap phone's battery
-  if (now - lastFrame > 160) {
-    lastFrame = now;
-    const video = $("video");
-    if (video.readyState >= 2 && video.videoWidth) {
-      const scale = Math.min(1, 640 / video.videoWidth);
-      const width = Math.round(video.videoWidth * scale);
-      const height = Math.round(video.videoHeight * scale);
-      const canvas = $("frame");
-      canvas.width = width;
-      canvas.height = height;
-      const context = canvas.getContext("2d", { willReadFrequently: true });
-      context.drawImage(video, 0, 0, width, height);
-      const code = window.jsQR(context.getImageData(0, 0, width, height).data, width, height, {
-        inversionAttempts: "dontInvert",
-      });
-      if (code && code.data) {
-        handleCode(code.data);
-        return;
-      }
-    }
-  }
-  requestAnimationFrame(scanFrame);
-}
-
 // --- offline queue -------------------------------------------------------------------------------
 
 async function updateQueueBadge() {
@@ -408,65 +337,46 @@ function updateNetBadge() {
   root.dataset.online = online ? "1" : "0";
 }
 
-let syncing = null;
-
-async function sync() {
-  if (syncing || !isOnline()) return syncing || Promise.resolve();
-  syncing = (async () => {
-    const scans = await queue.all();
-    if (!scans.length) return;
-    try {
-      const { results } = await api("/api/v1/checkins/sync", {
-        scans: scans.map(({ secret, scanned_at, device_id, listing_id }) => ({
-          secret,
-          scanned_at,
-          device_id,
-          listing_id,
-        })),
-      });
-      await queue.remove(scans.map((scan) => scan.id));
-      const notes = $("sync-notes");
-      const note = document.createElement("li");
-      note.textContent = format(T.synced, { num: scans.length });
-      notes.append(note);
-      results.forEach((result) => {
-        if (result.conflict && result.booking) {
-          const li = document.createElement("li");
-          li.className = "scan-conflict";
-          li.textContent = format(T.conflict, { reference: result.booking.reference });
-          notes.append(li);
-        }
-      });
-    } catch (error) {
-      // offline again, or the server refused: keep the scans for the next try
-      console.warn("sync", error);
-    }
+const { sync } = createSync({
+  deviceId,
+  T,
+  format,
+  clock,
+  afterSync: async () => {
     await updateQueueBadge();
-    await loadManifest();
-  })().finally(() => {
-    syncing = null;
-  });
-  return syncing;
-}
+    await refreshLists();
+  },
+});
 
 // --- start ---------------------------------------------------------------------------------------
 
-async function start() {
-  $("net-status").dataset.online = $("net-status").textContent;
+function chooseListing() {
+  // the server opens on the guide's own departure, or the first place with arrivals today;
+  // a choice made on this phone today wins over that
   const select = $("listing");
-  const remembered = localStorage.getItem("checkin-listing");
-  if (remembered && [...select.options].some((o) => o.value === remembered) && !location.search) {
+  const [day, remembered] = (localStorage.getItem("checkin-listing") || "").split("|");
+  const known = [...select.options].some((o) => o.value === remembered);
+  if (day === businessDay() && remembered !== undefined && known && !location.search.includes("listing_id")) {
     select.value = remembered;
   }
   state.listingId = select.value ? Number(select.value) : null;
   select.addEventListener("change", () => {
     state.listingId = select.value ? Number(select.value) : null;
-    localStorage.setItem("checkin-listing", select.value);
-    loadManifest();
+    localStorage.setItem("checkin-listing", `${businessDay()}|${select.value}`);
+    renderManifest();
   });
+}
+
+async function start() {
+  $("net-status").dataset.online = $("net-status").textContent;
+  $("manifest-note").dataset.text = $("manifest-note").textContent;
+  chooseListing();
+  setupCamera({ onCode: handleCode, errorText: T.camera_error });
   $("scan-start").addEventListener("click", startCamera);
   $("scan-next").addEventListener("click", nextScan);
   $("cash-received").addEventListener("click", recordCash);
+  $("sync-now").addEventListener("click", () => sync());
+  $("guest-search").addEventListener("input", () => renderManifest());
   $("manual").addEventListener("submit", (event) => {
     event.preventDefault();
     const input = $("reference");
@@ -477,16 +387,21 @@ async function start() {
     updateNetBadge();
     sync();
   });
-  window.addEventListener("offline", updateNetBadge);
-  // queued scans go out, and cancellations come in, every half minute while online
-  setInterval(() => sync().then(() => isOnline() && loadManifest()), 30000);
+  window.addEventListener("offline", () => {
+    updateNetBadge();
+    renderManifest();
+  });
+  document.addEventListener("lists-stale", () => isOnline() && refreshLists());
+  // queued scans go out, news and cancellations come in, every half minute while online
+  setInterval(() => isOnline() && sync(), 30000);
   updateNetBadge();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(root.dataset.sw, { scope: root.dataset.scope }).catch(() => {});
   }
   await updateQueueBadge();
-  await loadManifest();
-  await sync();
+  // online, sync sends what waits and then downloads the lists; offline, the kept lists
+  if (isOnline()) await sync();
+  else await refreshLists();
   root.dataset.ready = "1";
 }
 

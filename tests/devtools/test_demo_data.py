@@ -33,6 +33,8 @@ POLICIES = {"flexible", "moderate", "strict"}
 ROLES = {"admin", "coop", "host", "guide", "tourist"}
 NAPAS_BINS = {"970436", "970405", "970415"}
 LISTING_TEXTS = ("title", "summary", "description", "house_rules", "directions")
+#: every demo text is written in each language of the site
+LANGS = {"vi", "en", "zh", "ko"}
 
 COMMUNITY_SLUGS = {c["slug"] for c in COMMUNITIES}
 USERS_BY_EMAIL = {u["email"]: u for u in USERS}
@@ -54,29 +56,30 @@ def _in_northern_vietnam(item: dict) -> bool:
     return 20.5 <= item["latitude"] <= 23.5 and 103 <= item["longitude"] <= 108
 
 
-def test_every_text_is_given_in_vietnamese_and_english():
+def test_every_text_is_given_in_every_language():
     found = list(_texts({"communities": COMMUNITIES, "listings": LISTINGS}))
     assert len(found) > 100
     for path, text in found:
-        assert set(text) == {"vi", "en"}, path
-        for lang in ("vi", "en"):
+        assert set(text) == LANGS, path
+        for lang in LANGS:
             assert isinstance(text[lang], str) and text[lang].strip(), f"{path}.{lang}"
 
 
 def test_the_named_text_fields_are_all_present():
     for community in COMMUNITIES:
         for field in ("name", "story"):
-            assert set(community[field]) == {"vi", "en"}, (community["slug"], field)
+            assert set(community[field]) == LANGS, (community["slug"], field)
         for attraction in community["attractions"]:
-            assert set(attraction["name"]) == set(attraction["description"]) == {"vi", "en"}
+            assert set(attraction["name"]) == set(attraction["description"]) == LANGS
         for specialty in community["specialties"]:
-            assert set(specialty) == {"vi", "en"}
+            assert set(specialty) == LANGS
     for listing in LISTINGS:
         for field in LISTING_TEXTS:
-            assert set(listing[field]) == {"vi", "en"}, (listing["key"], field)
-        assert "\n\n" in listing["description"]["vi"] and "\n\n" in listing["description"]["en"]
+            assert set(listing[field]) == LANGS, (listing["key"], field)
+        for lang in LANGS:  # paragraphs kept in every language
+            assert "\n\n" in listing["description"][lang], (listing["key"], lang)
         if listing["kind"] == "tour":
-            assert set(listing["tour"]["meeting_point"]) == {"vi", "en"}
+            assert set(listing["tour"]["meeting_point"]) == LANGS
 
 
 def test_vietnamese_texts_carry_their_diacritics_and_english_ones_do_not_need_them():
@@ -177,7 +180,7 @@ def test_room_types_have_realistic_integer_prices():
     for listing in stays:
         assert listing["room_types"] and "tour" not in listing, listing["key"]
         for room in listing["room_types"]:
-            assert set(room["name"]) == {"vi", "en"}
+            assert set(room["name"]) == LANGS
             price = room["nightly_price"]
             assert isinstance(price, int) and not isinstance(price, bool) and price > 0
             assert 100_000 <= price <= 1_500_000, (listing["key"], room["key"])
@@ -196,7 +199,7 @@ def test_price_rules_are_weekends_or_month_day_seasons():
             assert rule["kind"] in ("weekend", "season")
             assert isinstance(rule["percent"], int) and -100 < rule["percent"] <= 100
             if rule["kind"] == "season":
-                assert set(rule["name"]) == {"vi", "en"}
+                assert set(rule["name"]) == LANGS
                 for edge in (rule["start"], rule["end"]):
                     date.fromisoformat(f"2028-{edge}")  # a leap year accepts every month-day
 
@@ -240,3 +243,17 @@ def test_scenes_are_deterministic_and_vary_with_the_seed():
 def test_an_unknown_scene_is_refused():
     with pytest.raises(ValueError):
         render_scene("volcano", seed=1)
+
+
+def test_chinese_and_korean_are_written_in_their_own_scripts():
+    for path, text in _texts({"communities": COMMUNITIES, "listings": LISTINGS}):
+        assert re.search(r"[\u4e00-\u9fff]", text["zh"]), f"{path}.zh"
+        assert re.search(r"[\uac00-\ud7a3]", text["ko"]), f"{path}.ko"
+        assert text["zh"] != text["en"] and text["ko"] != text["en"], path
+
+
+def test_every_chinese_and_korean_text_belongs_to_a_demo_text():
+    from marketplace.demo_texts_zh_ko import TEXTS
+
+    english = {t["en"] for _path, t in _texts({"communities": COMMUNITIES, "listings": LISTINGS})}
+    assert set(TEXTS) == english

@@ -220,3 +220,123 @@ def test_a_tour_is_booked_through_the_form_too(client):
     assert booking.total == 500_000
     detail = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "2 people" in detail
+
+
+FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "full_name",
+    "nationality",
+    "date_of_birth",
+    "passport_number",
+)
+
+
+def test_an_empty_form_shows_every_error_at_once_next_to_its_field(client):
+    room = make_listing(units=2).room_types[0]
+    empty = {**stay_item(room), "form_token": "token-1"}
+    response = client.post("/book?lang=en", data=empty)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for name in FIELDS:
+        assert f'id="{name}-error"' in page, name
+        assert f'aria-describedby="{name}-error"' in page, name
+    assert "Please check 7 fields:" in page and 'id="form-errors"' in page
+    assert "Enter your name." in page and "Enter a valid email address." in page
+    assert db.session.query(Booking).count() == 0
+
+
+def test_errors_come_together_and_good_values_stay(client):
+    room = make_listing(units=2).room_types[0]
+    data = form_data(stay_item(room), email="not-an-email", phone="1", passport_number="")
+    page = client.post("/book?lang=en", data=data).get_data(as_text=True)
+    wrong = {name for name in FIELDS if f'id="{name}-error"' in page}
+    assert wrong == {"email", "phone", "passport_number"}
+    # what was typed is still there, right or wrong
+    assert 'value="Emma Schmidt"' in page and 'value="not-an-email"' in page
+    assert 'value="1990-05-01"' in page and '<option selected value="DE">' in page
+    assert "Vegetarian" in page
+    # fixed, the same form books
+    assert client.post("/book", data=form_data(stay_item(room))).status_code == 302
+
+
+def test_required_fields_are_marked_for_the_browser(client):
+    room = make_listing().room_types[0]
+    page = client.get("/book", query_string=stay_item(room)).get_data(as_text=True)
+    for name in ("name", "email", "phone", "full_name", "nationality"):
+        assert re.search(rf'<(input|select)[^>]*id="{name}"[^>]*required', page), name
+
+
+def _stay_on(client, room, **item):
+    location = client.post("/book", data=form_data(stay_item(room, **item))).headers["Location"]
+    return bookings.get_by_reference(location.rsplit("/", 1)[-1]), location
+
+
+def test_dates_name_their_month_and_times_use_24_hours(client, app):
+    from babel.dates import format_skeleton
+
+    from marketplace.clock import to_business_time
+
+    room = make_listing(units=2).room_types[0]
+    booking, location = _stay_on(client, room)
+    item = booking.items[0]
+    for lang in app.config["LANGUAGES"]:
+        page = client.get(f"{location}?lang={lang}").get_data(as_text=True)
+        for day in (item.check_in, item.check_out):
+            assert format_skeleton("yMMMd", day, locale=lang) in page, (lang, day)
+        assert " AM" not in page and " PM" not in page
+        # the hold's end, on a 24-hour clock
+        clock = format_skeleton("Hm", to_business_time(booking.hold_expires_at), locale=lang)
+        assert clock in page, lang
+    en = client.get(f"{location}?lang=en").get_data(as_text=True)
+    assert re.search(r"until \w{3} \d{1,2}, \d{4}, \d{2}:\d{2} \(Vietnam time\)", en)
+    vi = client.get(f"{location}?lang=vi").get_data(as_text=True)
+    assert f"{item.check_in.day} thg {item.check_in.month}, {item.check_in.year}" in vi
+
+
+def test_check_out_is_the_day_after_the_last_night_everywhere(client, app):
+    from marketplace.models import Role
+    from marketplace.services import host_payments
+    from tests.factories import make_community
+
+    community = make_community()
+    host = make_user(Role.HOST, community=community)
+    room = make_listing(units=2, community=community, host=host).room_types[0]
+    booking, location = _stay_on(client, room)
+    host_payments.mark_transfer_received(booking, host)
+    item = booking.items[0]
+    last_night = item.check_out.toordinal() - 1
+    from datetime import date
+
+    from babel.dates import format_skeleton
+
+    check_out = format_skeleton("yMMMd", item.check_out, locale="en")
+    last = format_skeleton("yMMMd", date.fromordinal(last_night), locale="en")
+    page = client.get(f"{location}?lang=en").get_data(as_text=True)
+    assert "Your ticket" in page  # the ticket panel too says check-out, not the last night
+    assert f"Check-out day {check_out}" in page and last not in page
+    host_client = app.test_client()
+    login(host_client, host)
+    host_page = host_client.get(f"/host/bookings/{booking.reference}?lang=en")
+    assert f"Check-out day {check_out}" in host_page.get_data(as_text=True)
+
+
+def test_dormitory_beds_are_counted_as_beds(client):
+    listing = make_listing(units=6, max_guests=1)
+    room = listing.room_types[0]
+    room.key = "dorm"
+    room.name = {"vi": "Giường tập thể", "en": "Dorm bed"}
+    db.session.commit()
+    item = {**stay_item(room), "rooms": 2, "guests": 2}
+    form = client.get("/book", query_string={**item, "lang": "en"}).get_data(as_text=True)
+    assert "2 beds" in form and "2 rooms" not in form
+    _booking, location = _stay_on(client, room, guests=1)
+    one = client.get(f"{location}?lang=en").get_data(as_text=True)
+    assert "1 bed ·" in one and "1 room" not in one
+    dates = {k: v for k, v in item.items() if k in ("check_in", "check_out")}
+    offer = client.get(f"/l/{listing.key}", query_string={**dates, "guests": 3, "lang": "en"})
+    assert "for 3 beds" in offer.get_data(as_text=True)
+    rooms = make_listing(units=2).room_types[0]
+    page = client.get("/book", query_string={**stay_item(rooms), "lang": "en"})
+    assert "1 room" in page.get_data(as_text=True)

@@ -78,3 +78,54 @@ def test_another_hosts_manifest_is_not_found_and_a_bad_date_is_explained(client)
     assert client.get(f"/host/manifest?listing_id={listing.id}").status_code == 404
     response = client.get("/host/manifest?date=31-12-2026&lang=en")
     assert response.status_code == 200 and 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def _selected(page: str) -> str | None:
+    import re
+
+    match = re.search(r'<option value="(\d+)" selected>', page)
+    return match.group(1) if match else None
+
+
+def test_the_scanner_opens_on_the_guides_departure_else_the_first_place_with_arrivals(client):
+    from marketplace.models import ListingKind
+    from tests.factories import make_departure
+
+    community = make_community()
+    quiet = make_listing(community=community, title="Nhà yên tĩnh")
+    busy = make_listing(community=community, units=3, title="Nhà đông khách")
+    tour = make_listing(ListingKind.TOUR, community=community, title="Thác Bản Giốc")
+    make_ticketed_booking(busy)
+    guide = make_user(Role.GUIDE, community=community)
+    other = make_user(Role.GUIDE, community=community)
+    make_departure(tour, day=business_today(), guide=guide)
+    make_departure(tour, day=business_today() + timedelta(days=1), guide=other)
+
+    login(client, guide)
+    assert _selected(client.get("/checkin").get_data(as_text=True)) == str(tour.id)
+    # a listing named in the address wins; an unknown one does not
+    page = client.get(f"/checkin?listing_id={quiet.id}").get_data(as_text=True)
+    assert _selected(page) == str(quiet.id)
+    assert _selected(client.get("/checkin?listing_id=999999").get_data(as_text=True)) == str(
+        tour.id
+    )
+    client.post("/account/logout")
+    login(client, other)  # departs tomorrow: today the place with arrivals
+    assert _selected(client.get("/checkin").get_data(as_text=True)) == str(busy.id)
+
+
+def test_the_manifest_carries_every_place_and_the_guest_names_for_search(client):
+    from tests.factories import bearer
+
+    community = make_community()
+    first = make_listing(community=community, units=3)
+    second = make_listing(community=community, units=3)
+    make_ticketed_booking(first, contact_name="Kim Min-jun")
+    make_ticketed_booking(second, contact_name="Trần Văn Bình")
+    guide = make_user(Role.GUIDE, community=community)
+    body = client.get("/api/v1/checkins/manifest", headers=bearer(guide)).get_json()
+    assert {row["listing_id"] for row in body["tickets"]} == {first.id, second.id}
+    assert all(isinstance(row["guest_names"], list) for row in body["tickets"])
+    tomorrow = (business_today() + timedelta(days=1)).isoformat()
+    later = client.get(f"/api/v1/checkins/manifest?date={tomorrow}", headers=bearer(guide))
+    assert later.status_code == 200 and later.get_json()["date"] == tomorrow

@@ -192,3 +192,28 @@ def test_statements_for_the_host_and_the_village_fund_and_a_payout_run(app, clie
 
     [payout] = db.session.query(Payout).all()
     assert payout.host_id == host.id and payout.amount == 680_000
+
+
+def test_the_vietqr_code_downloads_as_a_png_for_the_gallery(app, client):
+    from marketplace.gateways import qr
+
+    booking = make_held_booking(make_listing(nightly_price=650_000))
+    key = _key(app, booking)
+    client.post(f"/trips/{booking.reference}/pay?key={key}", data={"method": "vietqr"})
+    page = client.get(f"/trips/{booking.reference}?key={key}&lang=en").get_data(as_text=True)
+    png_url = f"/trips/{booking.reference}/vietqr.png?key={key}"
+    assert f'href="{png_url}"' in page and "Save QR to gallery" in page
+    response = client.get(png_url)
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="vietqr-{booking.reference}.png"'
+    )
+    db.session.expire_all()
+    payload = payment_status.panel_state(booking)["vietqr"]["payload"]
+    assert response.data == qr.render_png(payload)
+    assert app.test_client().get(f"/trips/{booking.reference}/vietqr.png").status_code == 404
+    # nothing due by transfer: no code to save
+    other = make_held_booking()
+    assert (
+        client.get(f"/trips/{other.reference}/vietqr.png?key={_key(app, other)}").status_code == 404
+    )

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from ...clock import business_today
 from ...extensions import limiter
+from ...i18n import LANGUAGE_NAMES, request_language, supported
 from ...models import Booking, BookingStatus, Role
 from ...services import booking_queries, bookings, cancellations, payment_status
 from ...services.booking_access import can_view
@@ -96,6 +97,20 @@ def _visible(reference: str) -> Booking:
     return booking
 
 
+def _booking_locale(data: dict) -> str:
+    """The language of the booking's mails: `locale` in the body, else Accept-Language.
+
+    Raises ApiError 400 for a `locale` that is not one of the site's languages.
+    """
+    locale = data.get("locale")
+    if locale is None:
+        return request_language()
+    if not isinstance(locale, str) or locale not in supported():
+        message = _("Choose one of: %(languages)s.", languages=", ".join(supported()))
+        raise ApiError(400, "invalid", message, "locale")
+    return locale
+
+
 @bp.post("/bookings")
 @limiter.shared_limit(hold_limit, scope="holds", deduct_when=hold_made)
 @token_required(Role.TOURIST)
@@ -120,7 +135,7 @@ def create_booking():
         contact,
         guests,
         tourist=g.api_user,
-        locale=str(get_locale()),
+        locale=_booking_locale(data),
         special_requests=special,
         idempotency=(f"user:{g.api_user.id}", key) if key else None,
     )
@@ -215,7 +230,17 @@ OPENAPI_PATHS = {
                     "required": False,
                     "schema": {"type": "string", "maxLength": 120},
                     "description": "A retry with the same key returns the same booking (200).",
-                }
+                },
+                {
+                    "name": "Accept-Language",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "Language of error messages, and of the booking's mails "
+                    "when the body has no `locale`: a regional tag matches its language "
+                    "(ko-KR: ko, zh-CN / zh-TW: zh); only languages the site lacks: en; "
+                    "none: vi.",
+                },
             ],
             "requestBody": {
                 "required": True,
@@ -260,6 +285,12 @@ OPENAPI_PATHS = {
                                 },
                             },
                             "special_requests": {"type": "string"},
+                            "locale": {
+                                "type": "string",
+                                "enum": list(LANGUAGE_NAMES),
+                                "description": "Language of the booking's mails; "
+                                "default: from Accept-Language. Any other value: 400 invalid.",
+                            },
                         },
                     }
                 ),

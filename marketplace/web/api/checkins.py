@@ -16,7 +16,8 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
 from ...clock import business_today
-from ...services import checkin, guest_manifest
+from ...models.states import Outcome
+from ...services import checkin, checkin_sync, checkin_undo, guest_manifest
 from ...services.booking_requests import parse_date
 from . import ApiError, bearer_user, bp, json_body
 
@@ -114,8 +115,14 @@ def checkin_manifest():
 @bp.post("/checkins/sync")
 @scanner_required
 def sync_checkins():
-    """Scans made offline; one result per scan, in order; the earliest scan of a ticket wins."""
-    raw = json_body().get("scans")
+    """Scans made offline; one result per scan, in order; the earliest scan of a ticket wins.
+
+    With `device_id` (and `since`, the `cursor` of the last answer) the answer also carries
+    `news` about the tickets this device scanned: another phone scanned them too, or the booking
+    had been cancelled before the scan arrived. An empty `scans` list only asks for news.
+    """
+    data = json_body()
+    raw = data.get("scans")
     if not isinstance(raw, list):
         raise ApiError(400, "required", _("A list of scans is required."), "scans")
     if len(raw) > checkin.MAX_SYNC_SCANS:
@@ -133,8 +140,33 @@ def sync_checkins():
                 "listing_id": _listing_id(scan.get("listing_id"), f"{prefix}.listing_id"),
             }
         )
-    results = checkin.sync_scans(scans, g.api_user)
-    return jsonify(results=[result.to_json() for result in results])
+    since = data.get("since")
+    answer = checkin_sync.sync(
+        scans,
+        g.api_user,
+        device_id=str(data.get("device_id") or "")[:64],
+        since=None if since in (None, "") else _scanned_at(since, "since"),
+    )
+    return jsonify(
+        results=[result.to_json() for result in answer.results],
+        news=answer.news,
+        cursor=answer.cursor.isoformat(),
+    )
+
+
+@bp.post("/checkins/undo")
+@scanner_required
+def undo_checkin():
+    """A host takes back a check-in: {ticket_id, reason?} -> {outcome: applied | already};
+    409 `not_undoable` when the ticket is void or the booking settled; 403 for a guide."""
+    data = json_body()
+    ticket_id = _listing_id(data.get("ticket_id"), "ticket_id")
+    if ticket_id is None:
+        raise ApiError(400, "required", _("Which ticket?"), "ticket_id")
+    outcome = checkin_undo.undo_checkin(ticket_id, g.api_user, reason=str(data.get("reason") or ""))
+    if outcome is Outcome.REFUSED:
+        raise ApiError(409, "not_undoable", checkin_undo.refused_message())
+    return jsonify(outcome=outcome.value, ticket_id=ticket_id)
 
 
 _RESULT = {
@@ -157,6 +189,19 @@ _RESULT = {
         "checked_in_by": {"type": ["string", "null"]},
         "conflict": {"type": "boolean"},
         "duplicate": {"type": "boolean"},
+    },
+}
+_NEWS = {
+    "type": "object",
+    "required": ["id", "kind", "ticket_id", "reference"],
+    "properties": {
+        "id": {"type": "string", "description": "Stable: the same news may come twice"},
+        "kind": {"type": "string", "enum": ["also_scanned", "cancelled"]},
+        "ticket_id": {"type": "integer"},
+        "reference": {"type": "string"},
+        "contact_name": {"type": "string"},
+        "scanned_at": {"type": "string", "format": "date-time"},
+        "by": {"type": ["string", "null"]},
     },
 }
 _AUTH = [{"bearer": []}, {"session": []}]
@@ -267,7 +312,16 @@ OPENAPI_PATHS = {
                                             "listing_id": {"type": "integer"},
                                         },
                                     },
-                                }
+                                },
+                                "device_id": {
+                                    "type": "string",
+                                    "description": "This phone: news about its scans come back",
+                                },
+                                "since": {
+                                    "type": "string",
+                                    "format": "date-time",
+                                    "description": "The cursor of the last answer",
+                                },
                             },
                         }
                     }
@@ -280,11 +334,43 @@ OPENAPI_PATHS = {
                         "application/json": {
                             "schema": {
                                 "type": "object",
-                                "properties": {"results": {"type": "array", "items": _RESULT}},
+                                "properties": {
+                                    "results": {"type": "array", "items": _RESULT},
+                                    "news": {"type": "array", "items": _NEWS},
+                                    "cursor": {"type": "string", "format": "date-time"},
+                                },
                             }
                         }
                     },
                 },
+                **_ERRORS,
+            },
+        }
+    },
+    "/checkins/undo": {
+        "post": {
+            "summary": "Take back a check-in (hosts, cooperative, admins)",
+            "tags": ["check-in"],
+            "security": _AUTH,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["ticket_id"],
+                            "properties": {
+                                "ticket_id": {"type": "integer"},
+                                "reason": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {"description": "`outcome`: applied, or already (was not checked in)"},
+                "404": {"description": "Unknown ticket"},
+                "409": {"description": "not_undoable: the ticket is void or the booking settled"},
                 **_ERRORS,
             },
         }
