@@ -143,6 +143,7 @@ NAV = [
     ("trips.index", _l("My trips"), {"tourist", "host", "guide", "coop", "admin"}),
     ("host.dashboard", _l("Host"), {"host", "coop", "admin"}),
     ("checkin.scanner", _l("Check-in"), {"guide", "host", "coop", "admin"}),
+    ("host.manifest", _l("Guest lists"), {"guide"}),
     ("admin.dashboard", _l("Cooperative"), {"coop", "admin"}),
 ]
 
@@ -189,7 +190,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=()")
+        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self)")
         if app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         headers["X-Request-Id"] = g.get("request_id", "")

@@ -16,7 +16,7 @@ from ..gateways import mail
 from ..i18n import mail_locale
 from ..models import Booking, User
 from ..services import booking_queries, departure_moves, outbox
-from ..services.booking_events import TOURIST_ONLY_EVENTS
+from ..services.booking_events import HOST_ONLY_EVENTS, TOURIST_ONLY_EVENTS
 from ..services.mail_delivery import send_mail_once
 from . import booking_ticket
 
@@ -29,7 +29,10 @@ def deliver_booking_event(payload: dict, message_id: int) -> int:
         return 0
     event = payload["event"]
     links = _links(booking)
-    messages = [("tourist", _to_tourist(booking, event, links["tourist"]))]
+    messages = []
+    if event not in HOST_ONLY_EVENTS:  # a tourist who moved gets the confirmation, new ticket
+        tourist_event = "confirmed" if event == "move_accepted" else event
+        messages.append(("tourist", _to_tourist(booking, tourist_event, links["tourist"])))
     if event not in TOURIST_ONLY_EVENTS:
         for host_id in sorted({item.host_id for item in booking.items}):
             host = db.session.get(User, host_id)
@@ -66,6 +69,7 @@ def _to_tourist(booking: Booking, event: str, link: str):
             ),
         }
         context = dict(booking=booking, event=event, link=link, to_host=False, locale=locale)
+        context["reason"] = _reason(booking, event)
         if event == "move_offered":
             context["offer"] = departure_moves.open_offer(booking)
         if event == "confirmed":  # the ticket, the host, the place, the dates for the calendar
@@ -90,6 +94,17 @@ def _to_host(booking: Booking, event: str, host: User, link: str):
             "received": _("New booking %(reference)s", reference=booking.reference),
             "confirmed": _("Booking %(reference)s is confirmed", reference=booking.reference),
             "cancelled": _("Booking %(reference)s was cancelled", reference=booking.reference),
+            "move_offered": _(
+                "Booking %(reference)s: departure cancelled, the guest was offered another one",
+                reference=booking.reference,
+            ),
+            "move_accepted": _(
+                "Booking %(reference)s: the guest moved to another departure",
+                reference=booking.reference,
+            ),
+            "move_declined": _(
+                "Booking %(reference)s: the guest chose a refund", reference=booking.reference
+            ),
         }
         context = dict(
             booking=booking,
@@ -99,8 +114,17 @@ def _to_host(booking: Booking, event: str, host: User, link: str):
             host=host,
             items=items,
             locale=locale,
+            reason=_reason(booking, event),
         )
         return _build(host.email, subjects[event], context)
+
+
+def _reason(booking: Booking, event: str) -> str:
+    """Why the booking was cancelled, or its departure (a closure): told to every recipient."""
+    if event == "cancelled":
+        return booking.cancel_reason or ""
+    offer = departure_moves.latest_offer(booking.id) if event.startswith("move_") else None
+    return offer.reason if offer is not None else ""
 
 
 def _build(to: str, subject: str, context: dict, *, inline=(), attachments=()):

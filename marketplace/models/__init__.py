@@ -57,6 +57,7 @@ from .payment import (
     RefundStatus,
     TransferOutcome,
 )
+from .payout_account import PayoutAccount
 from .review import (
     REVIEW_STATUS_TITLES,
     REVIEW_TRANSITIONS,
@@ -137,6 +138,7 @@ __all__ = [
     "Ticket",
     "TicketStatus",
     "TransferOutcome",
+    "PayoutAccount",
     "User",
     "community_member",
 ]

@@ -47,7 +47,8 @@ BOOKING_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
     BookingStatus.CHECKED_IN: frozenset({BookingStatus.COMPLETED}),
     BookingStatus.COMPLETED: frozenset(),
     BookingStatus.CANCELLED: frozenset(),
-    BookingStatus.NO_SHOW: frozenset(),
+    # a no-show marked by mistake is undone: the booking is confirmed again
+    BookingStatus.NO_SHOW: frozenset({BookingStatus.CONFIRMED}),
 }
 
 BOOKING_STATUS_TITLES = {
@@ -216,6 +217,8 @@ class Guest(db.Model):
     #: foreign guests only; erased a set time after departure. Stored as a Fernet token
     #: (marketplace/crypto.py, keys PASSPORT_KEYS); code reads and writes the plain number
     passport_number: Mapped[str | None] = mapped_column(EncryptedString())
+    #: "M" or "F", asked of foreign guests for the temporary-residence declaration
+    sex: Mapped[str | None] = mapped_column(String(1))
     #: when the host declared the stay for temporary residence
     declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -258,10 +258,11 @@ class DepartureStatus(enum.StrEnum):
 
 #: allowed moves of a departure's status (judged by `models.states.judge`, moved by
 #: `services.closures.transition_departure`): the cooperative cancels a scheduled run (a flood, a
-#: landslide); a cancelled one stays cancelled (its tourists were moved or refunded)
+#: landslide); lifting a closure made by mistake reopens a cancelled run, which
+#: `transition_departure` refuses once any of its tourists was cancelled or offered a move
 DEPARTURE_TRANSITIONS: dict[DepartureStatus, frozenset[DepartureStatus]] = {
     DepartureStatus.SCHEDULED: frozenset({DepartureStatus.CANCELLED}),
-    DepartureStatus.CANCELLED: frozenset(),
+    DepartureStatus.CANCELLED: frozenset({DepartureStatus.SCHEDULED}),
 }
 
 
@@ -283,6 +284,8 @@ class Departure(db.Model):
     status: Mapped[DepartureStatus] = mapped_column(
         str_enum(DepartureStatus, "departure_status"), default=DepartureStatus.SCHEDULED
     )
+    #: when it was last cancelled: bookings ended since then were ended by that closure
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     listing = relationship("Listing", back_populates="departures")
     guide = relationship("User")
@@ -296,5 +299,7 @@ class ExternalCalendar(db.Model):
     url: Mapped[str] = mapped_column(String(500))
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    #: when a fetch was last started (a host's "sync now" waits a few minutes after it)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     room_type = relationship("RoomType", back_populates="external_calendars")

@@ -205,6 +205,8 @@ class TransferOutcome(enum.StrEnum):
     ERROR = "error"  # e.g. the booking was cancelled: a refund is due
     PARTIAL = "partial"
     OVERPAID = "overpaid"
+    #: the bank's line for a transfer a person already recorded as received: linked, not paid twice
+    CONFIRMED = "confirmed"
 
 
 class BankTransfer(db.Model):

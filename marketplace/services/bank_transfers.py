@@ -2,12 +2,14 @@
 
 Banks put their own words around the memo ("MBVCB.3278907687.HL7K3Q9X.CT tu ..."), so the
 booking reference is searched inside it, with or without its dash. Each line ends as one
-outcome; all but `matched` wait in a queue for a person. A line already seen (same source and
+outcome; all but `matched` and `confirmed` wait in a queue for a person. A line already seen (same source and
 transfer id) is left as it was, so importing a statement again changes nothing.
+
+A transfer a host already recorded by hand ("transfer received") is the same money as the bank's
+line that follows: the line confirms that payment (CONFIRMED) instead of paying the booking twice.
+Reading statement files is `bank_statements`; the preview and matching by hand, `bank_matching`.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,29 +29,14 @@ from ..models import (
     PaymentStatus,
     TransferOutcome,
 )
-from . import money_rules, outbox, payments
+from . import audit, money_rules, outbox, payments
+from .bank_statements import MAX_TRANSFER, ParsedStatement, StatementLine, parse_rows, read_csv
 from .errors import ServiceError
 from .locks import locked_booking
 from .references import ALPHABET, LENGTH
 
 #: two letters, an optional dash or space, six reference characters, not inside a longer word
 _REFERENCE_RE = re.compile(rf"(?<![A-Z0-9])([A-Z]{{2}})[- ]?([{ALPHABET}]{{{LENGTH}}})(?![A-Z0-9])")
-
-#: header names accepted for each column (English, Vietnamese bank exports, notification fields)
-COLUMNS = {
-    "transfer_id": (
-        "transfer_id",
-        "id",
-        "ma gd",
-        "mã gd",
-        "so tham chieu",
-        "số tham chiếu",
-        "reference",
-    ),
-    "amount": ("amount", "so tien", "số tiền", "credit", "ghi có", "transferamount"),
-    "memo": ("memo", "description", "noi dung", "nội dung", "content"),
-    "occurred_at": ("date", "occurred_at", "ngay", "ngày", "transactiondate", "when"),
-}
 
 
 @dataclass
@@ -65,7 +52,7 @@ def find_references(memo: str) -> list[str]:
     return [f"{prefix}-{code}" for prefix, code in _REFERENCE_RE.findall(text)]
 
 
-def _parse_when(value: str) -> datetime | None:
+def parse_when(value: str) -> datetime | None:
     value = (value or "").strip()
     for pattern in (
         "%Y-%m-%d %H:%M:%S",
@@ -74,24 +61,13 @@ def _parse_when(value: str) -> datetime | None:
         "%d/%m/%Y %H:%M:%S",
         "%d/%m/%Y %H:%M",
         "%d/%m/%Y",
+        "%d-%m-%Y",
     ):
         try:
-            return datetime.strptime(value, pattern).replace(tzinfo=BUSINESS_TZ)
+            return datetime.strptime(value[:19], pattern).replace(tzinfo=BUSINESS_TZ)
         except ValueError:
             continue
     return None
-
-
-#: the largest amount a transfer line may carry (the amount column is a PostgreSQL integer)
-MAX_TRANSFER = 2**31 - 1
-
-
-def _amount(value) -> int | None:
-    digits = re.sub(r"[ .,_]|VND|đ", "", str(value or ""), flags=re.IGNORECASE)
-    if digits.endswith("00") and "," in str(value) and re.search(r",\d{2}$", str(value)):
-        digits = digits[:-2]  # "1.500.000,00"
-    # past the amount column (a PostgreSQL integer) it is no amount this bank sends
-    return int(digits) if digits.isdigit() and int(digits) <= MAX_TRANSFER else None
 
 
 def _booking_id_for(memo: str, scope: set[int] | None = None) -> int | None:
@@ -109,9 +85,13 @@ def _booking_id_for(memo: str, scope: set[int] | None = None) -> int | None:
 
 def _outcome_for(booking: Booking | None, amount: int) -> TransferOutcome:
     """How a line is judged (the booking is locked): money for a cancelled or expired booking,
-    or for one already paid, is taken and given back in full (the refund queue)."""
+    or for one already paid, is taken and given back in full (the refund queue). The bank's line
+    for a transfer a host recorded by hand confirms that payment, whatever became of the booking.
+    """
     if booking is None:
         return TransferOutcome.NO_MATCH
+    if money_rules.awaiting_bank_line(booking, amount) is not None:
+        return TransferOutcome.CONFIRMED
     if booking.status in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW):
         return TransferOutcome.ERROR
     still_due = money_rules.due(booking)
@@ -161,34 +141,19 @@ def record_transfer(
     if (existing := _existing(source, transfer_id)) is not None:
         db.session.rollback()  # the same line, delivered twice at once: the other one won
         return existing, False
-    outcome = _outcome_for(booking, amount)
-    recorded = outcome in RECORDED and not (
-        outcome == TransferOutcome.DUPLICATE and _same_money_seen(booking, source, amount)
-    )
     transfer = BankTransfer(
         source=source,
         transfer_id=transfer_id,
         amount=amount,
         memo=(memo or "")[:300],
         occurred_at=occurred_at,
-        outcome=outcome,
-        booking_id=booking.id if booking else None,
-        community_id=booking.community_id if booking else _home(scope),
+        outcome=TransferOutcome.NO_MATCH,
+        community_id=_home(scope),
         raw=raw or {},
         created_at=now,
     )
     db.session.add(transfer)
-    settled = None
-    if recorded:
-        _payment, settled = payments.record_bank_payment(
-            booking, amount, transfer_id=f"{source}:{transfer_id}", now=now
-        )
-        if settled in ("sold_out", "cancelled"):
-            # paid after the hold lapsed and the units went: the refund queue gives it back
-            transfer.outcome = TransferOutcome.ERROR
-        elif settled == "paid_twice":
-            transfer.outcome = TransferOutcome.DUPLICATE
-        transfer.resolved_at = now
+    judge_and_record(transfer, booking, now=now)
     try:
         db.session.commit()
     except IntegrityError:
@@ -196,6 +161,39 @@ def record_transfer(
         return _existing(source, transfer_id), False
     outbox.kick()
     return transfer, True
+
+
+def judge_and_record(transfer: BankTransfer, booking: Booking | None, *, now, actor=None):
+    """Judge a line against its booking (locked by the caller) and act: record the money it
+    keeps or gives back, or confirm a payment a host recorded. Returns the outcome."""
+    outcome = _outcome_for(booking, transfer.amount)
+    transfer.outcome = outcome
+    if booking is None:
+        return outcome
+    transfer.booking_id = booking.id
+    transfer.community_id = booking.community_id
+    line_ref = f"{transfer.source}:{transfer.transfer_id}"
+    if outcome == TransferOutcome.CONFIRMED:
+        payment = money_rules.awaiting_bank_line(booking, transfer.amount)
+        payment.provider_ref = line_ref  # the payment now names the bank line that proves it
+        audit.record(payment, "bank_confirmed", actor=actor, data={"transfer": line_ref})
+        transfer.resolved_at = now
+        return outcome
+    recorded = outcome in RECORDED and not (
+        outcome == TransferOutcome.DUPLICATE
+        and _same_money_seen(booking, transfer.source, transfer.amount)
+    )
+    if recorded:
+        _payment, settled = payments.record_bank_payment(
+            booking, transfer.amount, transfer_id=line_ref, actor=actor, now=now
+        )
+        if settled in ("sold_out", "cancelled"):
+            # paid after the hold lapsed and the units went: the refund queue gives it back
+            transfer.outcome = TransferOutcome.ERROR
+        elif settled == "paid_twice":
+            transfer.outcome = TransferOutcome.DUPLICATE
+        transfer.resolved_at = now
+    return transfer.outcome
 
 
 def _home(scope: set[int] | None) -> int | None:
@@ -226,54 +224,40 @@ def _existing(source: str, transfer_id: str) -> BankTransfer | None:
 def import_statement(
     text: str, *, now: datetime | None = None, scope: set[int] | None = None
 ) -> list[LineResult]:
-    """Import a bank statement CSV (a header row, then one transfer a line), committing each line.
+    """Import a bank statement CSV (title rows, then a header row, then one line a transfer).
 
-    `scope`: the importer's community ids (None for an admin): only their bookings can be matched.
-
-    Raises ServiceError `invalid_statement` (field file) when the columns cannot be found or a
-    line has no transfer id or amount; lines before it stay imported, and importing again is safe.
+    See `import_lines`; raises ServiceError `invalid_statement` (field file) before anything
+    is written when no header is found or an amount cannot be read.
     """
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise ServiceError(_("The statement is empty."), "invalid_statement", "file") from None
-    index = {}
-    for column, names in COLUMNS.items():
-        index[column] = next((header.index(n) for n in names if n in header), None)
-    if None in (index["transfer_id"], index["amount"], index["memo"]):
-        raise ServiceError(
-            _("The statement needs columns for the transfer id, the amount and the memo."),
-            "invalid_statement",
-            "file",
-        )
+    return import_lines(parse_rows(read_csv(text)), now=now, scope=scope)
+
+
+def import_lines(
+    statement: ParsedStatement, *, now: datetime | None = None, scope: set[int] | None = None
+) -> list[LineResult]:
+    """Record each credit line of a read statement, committing each line.
+
+    `scope`: the importer's community ids (None for an admin): only their bookings can be
+    matched. A line seen before is reported with new=False and changes nothing.
+    """
     results = []
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {
-            name: row[i].strip() if i is not None and i < len(row) else ""
-            for name, i in index.items()
-        }
-        transfer_id, amount = cells["transfer_id"], _amount(cells["amount"])
-        if not transfer_id or amount is None or amount <= 0:
-            raise ServiceError(
-                _("Line %(line)s has no transfer id or no amount.", line=number),
-                "invalid_statement",
-                "file",
-            )
-        transfer, new = record_transfer(
-            "statement",
-            transfer_id,
-            amount,
-            cells["memo"],
-            occurred_at=_parse_when(cells["occurred_at"]),
-            raw=dict(zip(header, row, strict=False)),
-            now=now,
-            scope=scope,
-        )
-        results.append(LineResult(number, transfer, new))
+    for line in statement.lines:
+        transfer, new = record_line(line, now=now, scope=scope)
+        results.append(LineResult(line.line, transfer, new))
     return results
+
+
+def record_line(line: StatementLine, *, now=None, scope=None) -> tuple[BankTransfer, bool]:
+    return record_transfer(
+        "statement",
+        line.transfer_id,
+        line.amount,
+        line.memo,
+        occurred_at=line.occurred_at,
+        raw=line.raw,
+        now=now,
+        scope=scope,
+    )
 
 
 def receive_notification(data: dict, *, now: datetime | None = None) -> tuple[BankTransfer, bool]:
@@ -298,20 +282,21 @@ def receive_notification(data: dict, *, now: datetime | None = None) -> tuple[Ba
             "transferAmount",
         )
     memo = str(data.get("content") or data.get("memo") or "")
-    when = _parse_when(str(data.get("transactionDate") or data.get("occurred_at") or ""))
+    when = parse_when(str(data.get("transactionDate") or data.get("occurred_at") or ""))
     return record_transfer(
         "notification", transfer_id, amount, memo, occurred_at=when, raw=data, now=now
     )
 
 
 def queue(community_ids: set[int] | None = None) -> list[BankTransfer]:
-    """Lines waiting for a person: every outcome but matched, not yet resolved.
+    """Lines waiting for a person: not yet resolved (matched and confirmed lines are).
 
     With `community_ids`, only lines of those communities (lines of no community, such as an
     unmatched bank notification, are for the admins, who pass None).
     """
     query = select(BankTransfer).where(
-        BankTransfer.outcome != TransferOutcome.MATCHED, BankTransfer.resolved_at.is_(None)
+        BankTransfer.outcome.not_in((TransferOutcome.MATCHED, TransferOutcome.CONFIRMED)),
+        BankTransfer.resolved_at.is_(None),
     )
     if community_ids is not None:
         query = query.where(BankTransfer.community_id.in_(community_ids or {-1}))

@@ -7,10 +7,19 @@ from ..models import Booking
 from . import outbox
 
 #: what a booking's people are told about; mail is rendered by marketplace.mailing
-EVENTS = ("received", "confirmed", "cancelled", "refunded", "move_offered")
-#: events that concern the tourist alone (a late payment given back: the host lost nothing; the
-#: choice between another departure and a refund after a closure)
-TOURIST_ONLY_EVENTS = frozenset({"refunded", "move_offered"})
+EVENTS = (
+    "received",
+    "confirmed",
+    "cancelled",
+    "refunded",
+    "move_offered",
+    "move_accepted",
+    "move_declined",
+)
+#: events that concern the tourist alone (a late payment given back: the host lost nothing)
+TOURIST_ONLY_EVENTS = frozenset({"refunded"})
+#: events only the hosts are told of (the tourist's refund mail follows their own choice)
+HOST_ONLY_EVENTS = frozenset({"move_declined"})
 
 
 def announce(booking: Booking, event: str) -> None:

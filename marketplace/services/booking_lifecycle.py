@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import BOOKING_TRANSITIONS, FOREVER, Booking, BookingStatus
+from ..models import BOOKING_TRANSITIONS, FOREVER, Booking, BookingStatus, TicketStatus
 from ..models.states import Outcome, judge
 from . import audit, booking_events, bookings, locks, outbox, tickets
 from .booking_requests import StayRequest, TourRequest
@@ -46,7 +46,11 @@ def transition(
         audit.record(booking, "repeat_ignored", actor=actor, from_state=current, to_state=to)
     if outcome is not Outcome.APPLIED:
         return outcome
-    if to == BookingStatus.CONFIRMED:
+    if to == BookingStatus.CONFIRMED and current == BookingStatus.NO_SHOW:
+        # an undone no-show kept its claims and its confirmation: only its tickets admit again
+        for ticket in tickets.tickets_of(booking):
+            tickets.move_ticket(ticket, TicketStatus.VALID, actor=actor, action="restored")
+    elif to == BookingStatus.CONFIRMED:
         if current == BookingStatus.EXPIRED or not booking.is_holding(now):
             _reclaim(booking, now)
         _set_claims(booking, FOREVER)

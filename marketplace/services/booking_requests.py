@@ -50,6 +50,8 @@ class GuestDetails:
     nationality: str
     date_of_birth: date | None
     passport_number: str | None
+    #: "M" or "F" (optional; the host's declaration of foreign guests asks for it)
+    sex: str | None = None
 
 
 def invalid(message: str, field: str, code: str = "invalid") -> ServiceError:
@@ -165,7 +167,10 @@ def parse_guest(raw, index: int) -> GuestDetails:
             raise invalid(_("Enter the passport number as printed."), f"{prefix}passport_number")
         if date_of_birth is None:
             raise invalid(_("Enter the guest's date of birth."), f"{prefix}date_of_birth")
-    return GuestDetails(full_name, nationality, date_of_birth, passport)
+    sex = str(raw.get("sex") or "").strip().upper() or None
+    if sex not in (None, "M", "F"):
+        raise invalid(_("Choose male or female."), f"{prefix}sex")
+    return GuestDetails(full_name, nationality, date_of_birth, passport, sex)
 
 
 def parse_guests(raw_guests) -> list[GuestDetails]:

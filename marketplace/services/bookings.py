@@ -130,6 +130,7 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
                     nationality=guest.nationality,
                     date_of_birth=guest.date_of_birth,
                     passport_number=guest.passport_number,
+                    sex=guest.sex,
                 )
             )
     db.session.add(booking)

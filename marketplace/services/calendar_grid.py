@@ -1,13 +1,29 @@
-"""The host's month grid: per room type, each night free, held, booked or blocked."""
+"""The host's month grid: per room type, each night free, held, booked or blocked; and the
+changes a host makes to the nights picked on it (close, open, price), one room type at a time."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
 
-from ..clock import utcnow
+from ..clock import business_today, utcnow
 from ..extensions import db
-from ..models import FOREVER, BlockedNight, BookingItem, BookingNight
+from ..models import (
+    FOREVER,
+    BlockedNight,
+    BookingItem,
+    BookingNight,
+    PriceRule,
+    PriceRuleKind,
+    RoomType,
+    User,
+)
+from . import audit
+from .errors import ServiceError
+
+#: nights one change may touch (a tap-picked month, or a typed range of up to a year)
+MAX_NIGHTS = 366
 
 
 def booked_item_nights(room_type_ids: list[int], first: date, last: date, now: datetime):
@@ -46,6 +62,8 @@ class DayCell:
     price: int = 0
     references: list = None
     block: str = ""
+    #: the room type has a price of its own on this night
+    own_price: bool = False
 
 
 def month_grid(listing, month: date, now: datetime | None = None) -> dict[int, list[list]]:
@@ -101,8 +119,73 @@ def month_grid(listing, month: date, now: datetime | None = None) -> dict[int, l
                         price=pricing.night_price(rt.nightly_price, day, applicable),
                         references=[(r, confirmed) for r, _n, confirmed in refs],
                         block=blocks.get((rt.id, day), ""),
+                        own_price=any(
+                            r.kind == PriceRuleKind.DATE
+                            and r.room_type_id == rt.id
+                            and r.start_date == day
+                            for r in applicable
+                        ),
                     )
                 )
             weeks.append(row)
         grids[rt.id] = weeks
     return grids
+
+
+def parse_nights(values, today: date | None = None) -> list[date]:
+    """The picked nights (ISO dates), sorted and unique; raises ServiceError naming `night`."""
+    nights = set()
+    for value in values:
+        try:
+            nights.add(date.fromisoformat(str(value).strip()))
+        except ValueError:
+            raise ServiceError(_("Enter a date as YYYY-MM-DD."), "invalid_date", "night") from None
+    if not nights:
+        raise ServiceError(_("Tap the days to change first."), "no_nights", "night")
+    if len(nights) > MAX_NIGHTS:
+        raise ServiceError(_("Choose at most a year at once."), "range_too_long", "night")
+    if min(nights) < (today or business_today()):
+        raise ServiceError(_("Past nights cannot be changed."), "past_night", "night")
+    return sorted(nights)
+
+
+def set_nights_price(
+    room_type: RoomType, actor: User | None, nights: list[date], price: int | None
+) -> int:
+    """The room type's own price on each night (None: back to the usual rules). One commit.
+
+    The rule is scoped to this room type only; pricing prefers it to a listing-wide one.
+    """
+    if price is not None and price < 0:
+        raise ServiceError(_("Enter a number from 0."), "out_of_range", "price")
+    db.session.execute(
+        delete(PriceRule).where(
+            PriceRule.room_type_id == room_type.id,
+            PriceRule.kind == PriceRuleKind.DATE,
+            PriceRule.start_date.in_(nights),
+        )
+    )
+    if price is not None:
+        db.session.add_all(
+            PriceRule(
+                listing_id=room_type.listing_id,
+                room_type_id=room_type.id,
+                kind=PriceRuleKind.DATE,
+                start_date=night,
+                end_date=night,
+                nightly_price=price,
+            )
+            for night in nights
+        )
+    audit.record(
+        room_type.listing,
+        "date_price",
+        actor=actor,
+        data={
+            "room_type_id": room_type.id,
+            "nights": [n.isoformat() for n in nights[:60]],
+            "price": price,
+        },
+    )
+    db.session.commit()
+    return len(nights)

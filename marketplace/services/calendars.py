@@ -1,7 +1,8 @@
 """Calendar sync with other channels (Airbnb, Booking.com) through iCal (RFC 5545).
 
 Export: each room type has a feed at a secret URL listing the nights it cannot be sold here
-(confirmed bookings, the host's and the cooperative's blocks) as all-day events. Nights that came
+(confirmed bookings taking every unit, the host's and the cooperative's blocks) as all-day
+events: a room type of three rooms with one booked is still open to other channels. Nights that came
 from other channels are left out, so two channels never echo each other's blocks forever.
 Import: each external feed's events block those nights with source `ical`, tagged with the feed,
 so a sync replaces only that feed's blocks. A broken feed is recorded and the others go on.
@@ -16,7 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from ..clock import business_today, utcnow
 from ..extensions import db
@@ -30,7 +31,7 @@ from ..models import (
     RoomType,
     User,
 )
-from . import audit
+from . import audit, calendar_conflicts, outbox
 from .errors import NotFound, ServiceError
 
 #: seconds for a whole feed fetch, redirects included (not per read)
@@ -83,12 +84,16 @@ def export_feed(room_type: RoomType, now: datetime | None = None) -> bytes:
     """The room type's unavailable nights from today on, as an RFC 5545 VCALENDAR."""
     now = now or utcnow()
     today = business_today(now)
+    # a night is sold out here only when confirmed bookings take every unit of the room type
     booked = db.session.scalars(
-        select(BookingNight.night).where(
+        select(BookingNight.night)
+        .where(
             BookingNight.room_type_id == room_type.id,
             BookingNight.night >= today,
             BookingNight.claimed_until >= FOREVER,
         )
+        .group_by(BookingNight.night)
+        .having(func.sum(BookingNight.rooms) >= room_type.units)
     ).all()
     blocked = db.session.scalars(
         select(BlockedNight.night).where(
@@ -234,18 +239,22 @@ class SyncResult:
     ok: bool
     nights: int = 0
     error: str = ""
+    #: confirmed bookings here that the feed's new nights overlap
+    conflicts: int = 0
 
 
 def sync_calendar(calendar: ExternalCalendar, now: datetime | None = None) -> SyncResult:
     """Pull one feed and make its blocks match it; commits. Never raises for a bad feed."""
     now = now or utcnow()
     today = business_today(now)
+    calendar.last_attempt_at = now
     try:
         nights = parse_nights(fetch(calendar.url), today, today + timedelta(days=HORIZON_DAYS))
     except Exception as exc:  # noqa: BLE001  (any failure of someone else's feed is reported)
         db.session.rollback()
         # a code, never the exception text: parser errors quote what the server sent
         calendar.last_error = _error_code(exc)
+        calendar.last_attempt_at = now
         db.session.commit()
         return SyncResult(
             calendar.id, calendar.url, False, error=error_message(calendar.last_error)
@@ -274,7 +283,8 @@ def sync_calendar(calendar: ExternalCalendar, now: datetime | None = None) -> Sy
             )
         )
     )
-    for night in sorted(nights - taken):
+    added = sorted(nights - taken)
+    for night in added:
         db.session.add(
             BlockedNight(
                 room_type_id=calendar.room_type_id,
@@ -285,8 +295,13 @@ def sync_calendar(calendar: ExternalCalendar, now: datetime | None = None) -> Sy
         )
     calendar.last_synced_at = now
     calendar.last_error = ""
+    # the block stands, the booking stands: the host is told and settles it with the guests
+    conflicts = calendar_conflicts.overlapping(calendar.room_type_id, added)
+    calendar_conflicts.report(calendar, conflicts)
     db.session.commit()
-    return SyncResult(calendar.id, calendar.url, True, nights=len(nights))
+    if conflicts:
+        outbox.kick()
+    return SyncResult(calendar.id, calendar.url, True, nights=len(nights), conflicts=len(conflicts))
 
 
 def sync_all(now: datetime | None = None) -> list[SyncResult]:

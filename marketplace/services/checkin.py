@@ -1,7 +1,7 @@
 """Check-in: every rule for admitting a ticket holder, in one place.
 
 A scan is judged in this order: a forged, tampered or unknown code is `invalid`; a scanner who is
-not staff of the ticket's community gets `forbidden`; then `wrong_listing`, `canceled`,
+not staff of the ticket's community gets `forbidden`; then `wrong_listing`, `no_show`, `canceled`,
 `already_checked_in`, `unpaid`, `wrong_date`, and finally `ok`. Every scan is logged (Scan).
 
 Exactly one check-in per ticket is guaranteed by the database: CheckIn.ticket_id is UNIQUE. Two
@@ -57,7 +57,8 @@ CANCELED = "canceled"
 WRONG_DATE = "wrong_date"
 WRONG_LISTING = "wrong_listing"
 FORBIDDEN = "forbidden"
-RESULTS = (OK, ALREADY, INVALID, UNPAID, CANCELED, WRONG_DATE, WRONG_LISTING, FORBIDDEN)
+NO_SHOW = "no_show"
+RESULTS = (OK, ALREADY, INVALID, UNPAID, CANCELED, WRONG_DATE, WRONG_LISTING, FORBIDDEN, NO_SHOW)
 
 SCANNER_ROLES = booking_access.SCANNER_ROLES
 MAX_SYNC_SCANS = 500
@@ -121,6 +122,7 @@ def result_message(code: str) -> str:
         WRONG_DATE: _("This ticket is not valid today."),
         WRONG_LISTING: _("This ticket is for another place or tour."),
         FORBIDDEN: _("You may not check in guests of this community."),
+        NO_SHOW: _("This booking was marked as no-show. The host can undo it."),
     }[code]
 
 
@@ -241,6 +243,8 @@ def _judge(ticket: Ticket, scanner: User, listing_id: int | None, scanned_at) ->
         return CheckinResult(FORBIDDEN)
     if listing_id is not None and item.listing_id != listing_id:
         return CheckinResult(WRONG_LISTING, ticket)
+    if booking.status == BookingStatus.NO_SHOW:
+        return CheckinResult(NO_SHOW, ticket)
     if ticket.status == TicketStatus.VOID or booking.status == BookingStatus.CANCELLED:
         return CheckinResult(CANCELED, ticket)
     if ticket.checkin is not None:

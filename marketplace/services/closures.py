@@ -12,6 +12,9 @@ Each step is a unit of work of its own: the departures (or room types) are locke
 moved through DEPARTURE_TRANSITIONS and committed first; then each booking is locked, re-read and
 offered a move or cancelled. Cancelling a departure that is already cancelled answers ALREADY and
 touches no booking, so a double click sends no second round of mails.
+
+A closure made by mistake is lifted (`lift_closure`): its departures whose tourists were not yet
+cancelled nor offered a move reopen; the others stay cancelled (`transition_departure` refuses).
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ from ..extensions import db
 from ..models import (
     DEPARTURE_TRANSITIONS,
     BlockSource,
+    Booking,
     BookingItem,
     BookingNight,
     BookingStatus,
@@ -34,6 +38,7 @@ from ..models import (
     DepartureStatus,
     Listing,
     ListingKind,
+    MoveOffer,
     User,
 )
 from ..models.states import Outcome, judge
@@ -68,8 +73,18 @@ class ClosureResult:
     nights: int = 0
 
 
-def _check(actor: User, community_id: int) -> None:
-    if not actor.manages(community_id):
+@dataclass
+class LiftResult:
+    #: departures open for booking again
+    reopened: list[Departure] = field(default_factory=list)
+    #: departures that stay cancelled: their tourists were already cancelled or offered a move
+    kept: list[Departure] = field(default_factory=list)
+    nights: int = 0
+
+
+def _check(actor: User, listing: Listing) -> None:
+    """The listing's host, its community's cooperative staff and admins close and reopen it."""
+    if not listings.may_manage(actor, listing):
         raise Forbidden(_("You are not allowed to do this."), "forbidden")
 
 
@@ -81,37 +96,65 @@ def _reason(reason: str) -> str:
 
 
 def transition_departure(
-    departure: Departure, to: DepartureStatus, *, actor=None, note: str = ""
+    departure: Departure,
+    to: DepartureStatus,
+    *,
+    actor=None,
+    note: str = "",
+    now: datetime | None = None,
 ) -> Outcome:
     """Move a departure the caller has locked to `to`, in the caller's transaction.
 
+    Reopening is REFUSED once a closure cancelled or offered a move to any of its tourists.
     Answers APPLIED (written, with an audit row), ALREADY or REFUSED (nothing written).
     """
     current = departure.status
     outcome = judge(DEPARTURE_TRANSITIONS, current, to)
+    if outcome is Outcome.APPLIED and to == DepartureStatus.SCHEDULED and guests_touched(departure):
+        outcome = Outcome.REFUSED
     if outcome is Outcome.APPLIED:
         departure.status = to
+        departure.cancelled_at = (now or utcnow()) if to == DepartureStatus.CANCELLED else None
         audit.record(departure, "status", actor=actor, from_state=current, to_state=to, note=note)
     return outcome
 
 
-def _cancel_departures(ids, actor, reason: str) -> list[int]:
+def guests_touched(departure: Departure) -> bool:
+    """Whether a booking of this cancelled departure was offered a move or ended since."""
+    offered = select(MoveOffer.id).where(MoveOffer.departure_id == departure.id).limit(1)
+    if db.session.scalar(offered) is not None:
+        return True
+    ended = (
+        select(Booking.id)
+        .join(BookingItem, BookingItem.booking_id == Booking.id)
+        .where(BookingItem.departure_id == departure.id, Booking.status == BookingStatus.CANCELLED)
+    )
+    if departure.cancelled_at is not None:  # cancelled by the tourist earlier: not the closure's
+        ended = ended.where(Booking.cancelled_at >= departure.cancelled_at)
+    return db.session.scalar(ended.limit(1)) is not None
+
+
+def _cancel_departures(ids, actor, reason: str, now: datetime) -> list[int]:
     """Lock these departures as placing a booking does, re-read them and cancel those still
     scheduled (no commit); returns the ids cancelled now."""
+    return [
+        d.id
+        for d in _locked_departures(ids)
+        if transition_departure(d, DepartureStatus.CANCELLED, actor=actor, note=reason, now=now)
+        is Outcome.APPLIED
+    ]
+
+
+def _locked_departures(ids) -> list[Departure]:
+    """Lock these departures as placing a booking does and re-read them (no commit)."""
     begin_write()
     bookings.lock_inventory(departure_ids=ids)
-    departures = db.session.scalars(
+    return db.session.scalars(
         select(Departure)
         .where(Departure.id.in_(list(ids) or [-1]))
         .order_by(Departure.id)
         .execution_options(populate_existing=True)
     ).all()
-    return [
-        d.id
-        for d in departures
-        if transition_departure(d, DepartureStatus.CANCELLED, actor=actor, note=reason)
-        is Outcome.APPLIED
-    ]
 
 
 def _bookings_on(departure_ids: list[int]) -> list[int]:
@@ -133,6 +176,8 @@ def _settle(booking_id, departure_ids, actor, reason, now, result: ClosureResult
     """One booking a closure touches: locked and re-read, then offered other departures of its
     tour (committed here), or cancelled with a full refund by `bookings.cancel`."""
     booking = locks.locked_booking(booking_id)
+    if departure_ids is not None:  # a closure lifted meanwhile reopened some: leave their guests
+        departure_ids = _still_cancelled(departure_ids)
     touches = departure_ids is None or any(i.departure_id in departure_ids for i in booking.items)
     if booking.status not in CANCELLABLE or not booking.is_holding(now) or not touches:
         db.session.rollback()
@@ -155,16 +200,25 @@ def _settle(booking_id, departure_ids, actor, reason, now, result: ClosureResult
     result.cancelled.append(booking.reference)
 
 
+def _still_cancelled(ids) -> set[int]:
+    rows = db.session.scalars(
+        select(Departure)
+        .where(Departure.id.in_(list(ids) or [-1]), Departure.status == DepartureStatus.CANCELLED)
+        .execution_options(populate_existing=True)
+    ).all()
+    return {d.id for d in rows}
+
+
 def cancel_departure(
     departure: Departure, actor: User, reason: str, now: datetime | None = None
 ) -> ClosureResult:
     """Cancel one departure and every booking on it; commits. A departure already cancelled
     changes nothing (`departures` is 0). Raises Forbidden, reason_required."""
     now = now or utcnow()
-    _check(actor, departure.listing.community_id)
+    _check(actor, departure.listing)
     reason = _reason(reason)
     try:
-        cancelled = _cancel_departures([departure.id], actor, reason)
+        cancelled = _cancel_departures([departure.id], actor, reason, now)
         db.session.commit()
     except ServiceError:
         db.session.rollback()
@@ -188,7 +242,7 @@ def close_listing(
     Raises Forbidden, reason_required, invalid_range.
     """
     now = now or utcnow()
-    _check(actor, listing.community_id)
+    _check(actor, listing)
     reason = _reason(reason)
     days = listings.date_range(first, last)
     result = ClosureResult(nights=len(days))
@@ -197,16 +251,8 @@ def close_listing(
         if listing.kind == ListingKind.STAY:
             booking_ids = _block_stay(listing, actor, days, first, last, reason)
         else:
-            start = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
-            end = datetime.combine(last, time.max, tzinfo=BUSINESS_TZ)
-            in_range = db.session.scalars(
-                select(Departure.id).where(
-                    Departure.listing_id == listing.id,
-                    Departure.starts_at >= start,
-                    Departure.starts_at <= end,
-                )
-            ).all()
-            departure_ids = set(_cancel_departures(in_range, actor, reason))
+            in_range = _departure_ids(listing, first, last)
+            departure_ids = set(_cancel_departures(in_range, actor, reason, now))
             result.departures = len(departure_ids)
             booking_ids = _bookings_on(sorted(departure_ids))
         audit.record(
@@ -221,6 +267,65 @@ def close_listing(
         db.session.rollback()
         raise
     _cancel_all(booking_ids, departure_ids, actor, reason, now, result)
+    return result
+
+
+def _departure_ids(listing: Listing, first: date, last: date, since=None) -> list[int]:
+    start = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
+    end = datetime.combine(last, time.max, tzinfo=BUSINESS_TZ)
+    if since is not None:
+        start = max(start, since)
+    return db.session.scalars(
+        select(Departure.id).where(
+            Departure.listing_id == listing.id,
+            Departure.starts_at >= start,
+            Departure.starts_at <= end,
+        )
+    ).all()
+
+
+def lift_closure(
+    listing: Listing, actor: User, first: date, last: date, now: datetime | None = None
+) -> LiftResult:
+    """Reopen a listing closed by mistake from `first` to `last` (inclusive); commits.
+
+    A tour's cancelled departures still to come reopen unless a closure already cancelled or
+    offered a move to one of their tourists (those stay cancelled: `LiftResult.kept`); a stay's
+    nights blocked by a closure are freed (its cancelled bookings stay cancelled).
+    Raises Forbidden, invalid_range.
+    """
+    now = now or utcnow()
+    _check(actor, listing)
+    days = listings.date_range(first, last)
+    result = LiftResult()
+    if listing.kind == ListingKind.STAY:
+        for room_type in listing.room_types:
+            freed = listings.free_nights(room_type, actor, days, source=BlockSource.CLOSURE)
+            result.nights = max(result.nights, freed)
+        return result
+    try:
+        for departure in _locked_departures(_departure_ids(listing, first, last, since=now)):
+            if departure.status != DepartureStatus.CANCELLED:
+                continue
+            outcome = transition_departure(
+                departure, DepartureStatus.SCHEDULED, actor=actor, note="closure lifted", now=now
+            )
+            (result.reopened if outcome is Outcome.APPLIED else result.kept).append(departure)
+        audit.record(
+            listing,
+            "closure_lifted",
+            actor=actor,
+            data={
+                "first": first.isoformat(),
+                "last": last.isoformat(),
+                "reopened": [d.id for d in result.reopened],
+                "kept": [d.id for d in result.kept],
+            },
+        )
+        db.session.commit()
+    except ServiceError:
+        db.session.rollback()
+        raise
     return result
 
 
@@ -246,7 +351,7 @@ def _block_stay(listing, actor, days, first, last, reason) -> list[int]:
 
 def get_departure(user: User, departure_id: int) -> Departure:
     departure = db.session.get(Departure, departure_id)
-    if departure is None or not user.manages(departure.listing.community_id):
+    if departure is None or not listings.may_manage(user, departure.listing):
         raise NotFound(_("No such departure."), "not_found")
     return departure
 

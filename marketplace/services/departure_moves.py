@@ -193,7 +193,8 @@ def open_offer(booking: Booking, now: datetime | None = None) -> OpenOffer | Non
     return OpenOffer(offer, booking, item, still, offer.reason or "", offered)
 
 
-def _latest_offer(booking_id: int) -> MoveOffer | None:
+def latest_offer(booking_id: int) -> MoveOffer | None:
+    """The booking's most recent move offer, whatever its status (a read)."""
     return db.session.scalar(
         select(MoveOffer)
         .where(MoveOffer.booking_id == booking_id)
@@ -243,7 +244,7 @@ def accept_move(booking: Booking, departure_id, actor=None, now: datetime | None
     now = now or utcnow()
     try:
         booking = locks.lock(booking)
-        offer = _latest_offer(booking.id)
+        offer = latest_offer(booking.id)
         if offer is None:
             raise _closed()
         outcome = judge(MOVE_OFFER_TRANSITIONS, offer.status, MoveOfferStatus.ACCEPTED)
@@ -277,7 +278,7 @@ def accept_move(booking: Booking, departure_id, actor=None, now: datetime | None
             actor=actor,
             data={"from_departure": old_id, "to_departure": departure.id},
         )
-        booking_events.announce(booking, "confirmed")
+        booking_events.announce(booking, "move_accepted")  # the tourist's mail: confirmed
         db.session.commit()
     except ServiceError:
         db.session.rollback()
@@ -295,7 +296,7 @@ def refuse_move(booking: Booking, actor=None, now: datetime | None = None) -> An
     now = now or utcnow()
     try:
         booking = locks.lock(booking)
-        offer = _latest_offer(booking.id)
+        offer = latest_offer(booking.id)
         if offer is None:
             raise _closed()
         outcome = judge(MOVE_OFFER_TRANSITIONS, offer.status, MoveOfferStatus.REFUSED)
@@ -306,6 +307,7 @@ def refuse_move(booking: Booking, actor=None, now: datetime | None = None) -> An
             if item is None:
                 raise _lapse_stale(offer, now)
             transition_offer(offer, MoveOfferStatus.REFUSED, actor=actor, now=now)
+            booking_events.announce(booking, "move_declined")
         reason = offer.reason
         db.session.commit()  # the answer stands before the refund: no lock while Stripe answers
     except ServiceError:

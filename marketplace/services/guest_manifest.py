@@ -5,6 +5,7 @@ scanner downloads (valid on a day, void ones too) and the lists a host prints; t
 access rules (`booking_access`) and the same amount still to collect (`checkin.amount_due`).
 """
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
@@ -12,7 +13,18 @@ from sqlalchemy import select
 
 from ..clock import BUSINESS_TZ
 from ..extensions import db
-from ..models import BookingItem, Departure, DepartureStatus, Listing, Role, Ticket, User
+from ..i18n import localized
+from ..models import (
+    Booking,
+    BookingItem,
+    BookingStatus,
+    Departure,
+    DepartureStatus,
+    Listing,
+    Role,
+    Ticket,
+    User,
+)
 from . import booking_access, tickets
 from .checkin import FORBIDDEN, amount_due, result_message
 from .errors import Forbidden, NotFound
@@ -155,15 +167,91 @@ def conflicts(ticket_ids: list[int]) -> list:
 
 
 def printable_listings(user: User) -> list[Listing]:
-    """Listings whose guest list `user` may print: a host's own, the cooperative's community's."""
+    """Listings whose guest list `user` may print: a host's own, the cooperative's community's,
+    a guide's tours with a departure they lead."""
     query = select(Listing).order_by(Listing.id)
     if user.role == Role.COOP:
         query = query.where(Listing.community_id.in_(user.community_ids or {-1}))
+    elif user.role == Role.GUIDE:
+        query = query.where(Listing.departures.any(Departure.guide_id == user.id))
     elif user.role != Role.ADMIN:
         query = query.where(Listing.host_id == user.id)
     return db.session.scalars(query).all()
 
 
 def may_print(user: User, listing: Listing) -> bool:
-    """May print the guest list of `listing` (`booking_access.can_print`)."""
+    """May print the guest list of `listing` (`booking_access.can_print`; a guide: a tour with a
+    departure they lead, and then only those departures' lists)."""
+    if user.role == Role.GUIDE:
+        return any(d.guide_id == user.id for d in listing.departures)
     return booking_access.can_print(user, listing)
+
+
+@dataclass
+class GuestLine:
+    ticket: Ticket
+    booking: Booking
+    item: BookingItem
+    #: the room type (stays) or the departure's time (tours), as the host calls it
+    place: str
+    #: VND to collect at the door (`money_rules.due_at_arrival`)
+    amount_due: int
+
+
+@dataclass
+class GuestList:
+    departures: list[Departure]
+    departure: Departure | None
+    expected: list[GuestLine] = field(default_factory=list)
+    no_shows: list[GuestLine] = field(default_factory=list)
+    cancelled: list[GuestLine] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[GuestLine]:
+        return [*self.expected, *self.no_shows, *self.cancelled]
+
+
+def departures_on(user: User, listing: Listing, day: date) -> list[Departure]:
+    """The listing's departures leaving on `day` (a guide: only those they lead)."""
+    start = datetime.combine(day, time(0), tzinfo=BUSINESS_TZ)
+    query = select(Departure).where(
+        Departure.listing_id == listing.id,
+        Departure.starts_at >= start,
+        Departure.starts_at < start + timedelta(days=1),
+    )
+    if user.role == Role.GUIDE:
+        query = query.where(Departure.guide_id == user.id)
+    return db.session.scalars(query.order_by(Departure.starts_at, Departure.id)).all()
+
+
+def guest_list(
+    user: User, listing: Listing, day: date, departure_id: int | None, locale: str
+) -> GuestList:
+    """Who is expected at `listing` on `day` (one departure of a tour: the chosen one, else the
+    first), with the no-shows and cancellations apart. Call after `may_print`."""
+    departures = departures_on(user, listing, day) if listing.kind.value == "tour" else []
+    departure = next((d for d in departures if d.id == departure_id), None)
+    if departure is None and departures:
+        departure = departures[0]
+    if listing.kind.value == "tour" and departure is None:
+        return GuestList(departures, None)
+    result = GuestList(departures, departure)
+    for ticket in tickets_on([listing.id], day):
+        item = ticket.item
+        if departure is not None and item.departure_id != departure.id:
+            continue
+        booking = item.booking
+        line = GuestLine(ticket, booking, item, _place(item, locale), amount_due(booking))
+        if booking.status == BookingStatus.NO_SHOW:
+            result.no_shows.append(line)
+        elif ticket.status.value == "void":
+            result.cancelled.append(line)
+        else:
+            result.expected.append(line)
+    return result
+
+
+def _place(item: BookingItem, locale: str) -> str:
+    if item.room_type is not None:
+        return f"{localized(item.room_type.name, locale)} × {item.quantity}"
+    return item.departure.starts_at.astimezone(BUSINESS_TZ).strftime("%H:%M")

@@ -2,12 +2,12 @@
 
 import calendar as pycalendar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from ..clock import business_today, utcnow
+from ..clock import BUSINESS_TZ, business_today, utcnow
 from ..extensions import db
 from ..models import (
     Booking,
@@ -98,23 +98,67 @@ def cancel_by_host(booking: Booking, actor: User, reason: str, now=None) -> int:
     )
 
 
-def mark_no_show(booking: Booking, actor: User, now: datetime | None = None) -> None:
-    """The tourist did not come: only once their first day has begun. Commits.
+def no_show_from(booking: Booking) -> datetime:
+    """When guests who have not come count as a no-show: once the check-in day of their first
+    stay is over (they may arrive late in the evening), or once their first tour has left."""
+    moments = []
+    for item in booking.items:
+        if item.departure is not None:
+            moments.append(item.departure.starts_at)
+        else:
+            day_after = item.check_in + timedelta(days=1)
+            moments.append(datetime.combine(day_after, time(0), tzinfo=BUSINESS_TZ))
+    return min(moments)
 
-    Raises Conflict too_early, illegal_transition.
+
+def may_mark_no_show(booking: Booking, now: datetime | None = None) -> bool:
+    """A confirmed booking whose guests are past due (`no_show_from`)."""
+    return booking.status == BookingStatus.CONFIRMED and (now or utcnow()) >= no_show_from(booking)
+
+
+def mark_no_show(booking: Booking, actor: User, now: datetime | None = None) -> Outcome:
+    """The tourist did not come: only once `no_show_from` has passed. Commits.
+
+    Raises Conflict too_early (before then), illegal_transition (not confirmed).
     """
     now = now or utcnow()
     booking = lock(booking)
-    first_day = min(i.check_in for i in booking.items)
-    if business_today(now) < first_day:
+    if booking.status == BookingStatus.CONFIRMED and now < no_show_from(booking):
+        when = no_show_from(booking).astimezone(BUSINESS_TZ)
         db.session.rollback()
-        raise Conflict(_("The guests are not due yet."), "too_early")
-    outcome = booking_lifecycle.transition(booking, BookingStatus.NO_SHOW, actor=actor, now=now)
+        raise Conflict(
+            _(
+                "Too early: the guests may still come. A no-show can be marked from %(when)s.",
+                when=when.strftime("%d/%m/%Y %H:%M"),
+            ),
+            "too_early",
+        )
+    return _move(booking, BookingStatus.NO_SHOW, actor, now)
+
+
+def undo_no_show(booking: Booking, actor: User, now: datetime | None = None) -> Outcome:
+    """A no-show marked by mistake: the booking is confirmed again and its tickets admit again.
+    No confirmation mail goes out a second time. Commits.
+
+    Raises Conflict illegal_transition (the booking is not a no-show).
+    """
+    now = now or utcnow()
+    booking = lock(booking)
+    if booking.status != BookingStatus.NO_SHOW:
+        error = booking_lifecycle.refused(booking, BookingStatus.CONFIRMED)
+        db.session.rollback()
+        raise error
+    return _move(booking, BookingStatus.CONFIRMED, actor, now, reason="no_show_undone")
+
+
+def _move(booking: Booking, to: BookingStatus, actor: User, now, reason: str = "") -> Outcome:
+    outcome = booking_lifecycle.transition(booking, to, actor=actor, reason=reason, now=now)
     if outcome is Outcome.REFUSED:
-        error = booking_lifecycle.refused(booking, BookingStatus.NO_SHOW)
+        error = booking_lifecycle.refused(booking, to)
         db.session.rollback()
         raise error
     db.session.commit()
+    return outcome
 
 
 @dataclass

@@ -105,6 +105,8 @@ def _parse_amount(amount) -> int:
 def mark_transfer_received(booking: Booking, actor, *, amount=None, now=None) -> str:
     """The host or the cooperative saw the transfer arrive: record it, confirm, commit.
 
+    The payment is host-confirmed (recorded by a person, no bank reference) until the bank's
+    line of that amount arrives and confirms it (`bank_transfers`, outcome CONFIRMED).
     Returns the outcome ("confirmed"; "sold_out" or "cancelled" mean a refund is due by hand).
     Raises Forbidden, Conflict `already_paid`, ServiceError `invalid_amount`.
     """

@@ -15,8 +15,12 @@ from ..extensions import db
 from ..models import Listing, ListingKind, ListingStatus, User
 from ..models.listing import LISTING_TRANSITIONS
 from ..models.states import Outcome, judge
-from . import audit
+from . import audit, outbox
 from .errors import Conflict, Forbidden, ServiceError
+
+#: the host hears of each decision on their listing, with the cooperative's reason
+MAIL_TOPIC = "mail.listing_review"
+MAILED_ACTIONS = frozenset({"approved", "rejected", "suspended"})
 
 
 def move_listing(
@@ -40,6 +44,9 @@ def move_listing(
     if to == ListingStatus.PUBLISHED and listing.published_at is None:
         listing.published_at = now or utcnow()
     audit.record(listing, action, actor=actor, from_state=current, to_state=to, note=note)
+    if action in MAILED_ACTIONS:
+        payload = {"listing_id": listing.id, "event": action, "note": (note or "").strip()[:2000]}
+        outbox.emit(MAIL_TOPIC, payload)
     return outcome
 
 
@@ -79,6 +86,7 @@ def approve(listing: Listing, actor: User, note: str = "") -> Outcome:
     if outcome == Outcome.REFUSED:
         raise _not_pending()
     db.session.commit()
+    outbox.kick()  # the host's mail leaves now, not at the next sweep
     return outcome
 
 
@@ -94,17 +102,22 @@ def reject(listing: Listing, actor: User, note: str) -> Outcome:
     if outcome == Outcome.REFUSED:
         raise _not_pending()
     db.session.commit()
+    outbox.kick()  # the host's mail leaves now, not at the next sweep
     return outcome
 
 
 def suspend(listing: Listing, actor: User, note: str = "") -> Outcome:
-    """Take a listing off sale (its bookings stand); commits. Raises Forbidden, Conflict
-    not_suspendable (a draft: suspending it and publishing again would skip the review)."""
+    """Take a listing off sale (its bookings stand); commits. Raises Forbidden, ServiceError
+    note_required (the host is told why), Conflict not_suspendable (a draft: suspending it and
+    publishing again would skip the review)."""
     _check_reviewer(listing, actor)
+    if not (note or "").strip():
+        raise ServiceError(_("Say why the listing is suspended."), "note_required", "note")
     outcome = move_listing(
         listing, ListingStatus.SUSPENDED, actor=actor, action="suspended", note=note
     )
     if outcome == Outcome.REFUSED:
         raise Conflict(_("Only a listing on sale or waiting can be suspended."), "not_suspendable")
     db.session.commit()
+    outbox.kick()  # the host's mail leaves now, not at the next sweep
     return outcome

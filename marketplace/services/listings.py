@@ -123,17 +123,25 @@ def _new_key(title: str) -> str:
     return f"{slug[:50] or 'listing'}-{secrets.token_hex(3)}"
 
 
-def _apply_fields(listing: Listing, data: dict) -> None:
-    texts = data.get("texts") or {}
-    if not any((texts.get(lang) or {}).get("title", "").strip() for lang in _languages()):
-        raise ServiceError(_("Give the listing a title."), "title_required", "texts-vi-title")
+def apply_texts(listing: Listing, texts: dict, langs: list[str] | None = None) -> None:
+    """Write the texts of `langs` (default: every language); one title must remain somewhere."""
+    langs = langs or _languages()
     by_locale = {t.locale: t for t in listing.texts}
-    for lang in _languages():
-        values = {k: (texts.get(lang) or {}).get(k, "").strip() for k in TEXT_FIELDS}
+    cleaned = {
+        lang: {k: (texts.get(lang) or {}).get(k, "").strip() for k in TEXT_FIELDS} for lang in langs
+    }
+    titled = {lang for lang, values in cleaned.items() if values["title"]}
+    titled |= {t.locale for t in listing.texts if t.locale not in cleaned and t.title}
+    if not titled:
+        raise ServiceError(
+            _("Give the listing a title."), "title_required", f"texts-{langs[0]}-title"
+        )
+    for lang, values in cleaned.items():
         if len(values["title"]) > 160:
             raise ServiceError(_("At most 160 characters."), "too_long", f"texts-{lang}-title")
         if len(values["summary"]) > 300:
             raise ServiceError(_("At most 300 characters."), "too_long", f"texts-{lang}-summary")
+    for lang, values in cleaned.items():
         text = by_locale.get(lang)
         if not values["title"]:
             if text is not None:
@@ -144,6 +152,10 @@ def _apply_fields(listing: Listing, data: dict) -> None:
             listing.texts.append(text)
         for key, value in values.items():
             setattr(text, key, value)
+
+
+def apply_terms(listing: Listing, data: dict) -> None:
+    """Cancellation policy and ways to pay, each only when `data` carries it."""
     if "cancellation_policy" in data:
         try:
             listing.cancellation_policy = CancellationPolicy(data["cancellation_policy"])
@@ -158,15 +170,24 @@ def _apply_fields(listing: Listing, data: dict) -> None:
                 _("Accept at least one way to pay."), "no_payment_method", "payment_methods"
             )
         listing.payment_methods = methods
+
+
+def apply_duration(listing: Listing, value) -> None:
+    if listing.kind == ListingKind.TOUR and value not in (None, ""):
+        listing.duration_minutes = parse_int(
+            value, "duration_minutes", minimum=15, maximum=60 * 24 * 14
+        )
+
+
+def _apply_fields(listing: Listing, data: dict) -> None:
+    apply_texts(listing, data.get("texts") or {})
+    apply_terms(listing, data)
     if "amenities" in data:
         amenities = data["amenities"]
         if isinstance(amenities, str):
             amenities = [a.strip() for a in amenities.split(",")]
         listing.amenities = [a[:60] for a in amenities if a][:40]
-    if listing.kind == ListingKind.TOUR and data.get("duration_minutes") not in (None, ""):
-        listing.duration_minutes = parse_int(
-            data["duration_minutes"], "duration_minutes", minimum=15, maximum=60 * 24 * 14
-        )
+    apply_duration(listing, data.get("duration_minutes"))
 
 
 def create_listing(host: User, kind: ListingKind | str, data: dict, community=None) -> Listing:

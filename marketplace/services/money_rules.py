@@ -33,6 +33,24 @@ def overpaid(booking) -> int:
     return max(paid(booking) - booking.total, 0)
 
 
+def awaiting_bank_line(booking, amount: int):
+    """A transfer a person recorded as received ("transfer received"), of `amount`, that no
+    bank line has confirmed yet: the bank's line for it is the same money, not a second payment.
+    """
+    return next(
+        (
+            p
+            for p in booking.payments
+            if p.method == PaymentMethod.VIETQR
+            and p.status == PaymentStatus.SUCCEEDED
+            and p.recorded_by_id is not None
+            and p.provider_ref is None
+            and p.amount == amount
+        ),
+        None,
+    )
+
+
 def due_at_arrival(booking) -> int:
     """VND the host collects at the door: what is due on a pay-at-arrival booking, else 0."""
     if booking.payment_method != PaymentMethod.PAY_AT_ARRIVAL.value:

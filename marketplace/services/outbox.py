@@ -51,6 +51,8 @@ HANDLER_MODULES: list[str] = [
     "marketplace.mailing.account_mail",
     "marketplace.mailing.settings_mail",
     "marketplace.mailing.message_mail",
+    "marketplace.mailing.listing_mail",
+    "marketplace.mailing.calendar_mail",
     "marketplace.services.checkout_pages",
     "marketplace.services.refunds",
 ]

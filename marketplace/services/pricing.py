@@ -1,6 +1,7 @@
 """Prices from a listing's rules: integer VND, computed on the server only.
 
 Precedence for one night: a date override, else a season, else the weekend rate, else the base.
+Within one kind, a rule scoped to the room type wins over a listing-wide one.
 """
 
 from collections.abc import Iterable
@@ -34,17 +35,26 @@ def nights(check_in: date, check_out: date) -> list[date]:
     return [check_in + timedelta(days=n) for n in range((check_out - check_in).days)]
 
 
+def _more_specific(current: PriceRule | None, rule: PriceRule) -> bool:
+    """Whether `rule` should replace `current`: a room type's own rule beats a listing-wide one."""
+    return current is None or current.room_type_id is None or rule.room_type_id is not None
+
+
 def night_price(base: int, night: date, rules: Iterable[PriceRule]) -> int:
+    """One night's price; within each kind, a rule of the room type wins over the listing's."""
     best_override = None
     season = None
     weekend = None
     for rule in rules:
         if rule.kind == PriceRuleKind.DATE and rule.start_date == night:
-            best_override = rule
+            if _more_specific(best_override, rule):
+                best_override = rule
         elif rule.kind == PriceRuleKind.SEASON and rule.start_date <= night <= rule.end_date:
-            season = rule
+            if _more_specific(season, rule):
+                season = rule
         elif rule.kind == PriceRuleKind.WEEKEND and night.weekday() in WEEKEND_NIGHTS:
-            weekend = rule
+            if _more_specific(weekend, rule):
+                weekend = rule
     if best_override is not None:
         if best_override.nightly_price is not None:
             return best_override.nightly_price

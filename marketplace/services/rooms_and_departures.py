@@ -6,12 +6,14 @@ them on their own pages. Access is checked by the caller (`listings.get_listing`
 """
 
 import secrets
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
-from ..clock import BUSINESS_TZ
+from ..clock import BUSINESS_TZ, to_business_time, utcnow
+from ..database import begin_write
 from ..extensions import db
 from ..i18n import supported
 from ..models import (
@@ -25,7 +27,7 @@ from ..models import (
     RoomType,
     User,
 )
-from . import audit
+from . import audit, availability, bookings
 from .errors import NotFound, ServiceError
 from .listings import date_range, parse_date, parse_int
 
@@ -168,15 +170,7 @@ def add_departures(listing: Listing, actor: User, data: dict) -> list[Departure]
     price = parse_int(data.get("price_per_person"), "price_per_person", maximum=10**9)
     weekdays = {parse_int(w, "weekdays", maximum=6) for w in data.get("weekdays") or []}
     until = parse_date(data["until"], "until") if data.get("until") else None
-    guide = None
-    if data.get("guide_id"):
-        guide = db.session.get(User, parse_int(data["guide_id"], "guide_id"))
-        if (
-            guide is None
-            or guide.role not in (Role.GUIDE, Role.HOST)
-            or not guide.is_staff_of(listing.community_id)
-        ):
-            raise ServiceError(_("Choose a guide of this community."), "invalid_guide", "guide_id")
+    guide = _guide(listing, data.get("guide_id"))
     created = []
     for day in departure_days(first, weekdays, until):
         departure = Departure(
@@ -197,3 +191,116 @@ def add_departures(listing: Listing, actor: User, data: dict) -> list[Departure]
 
 def guides_for(listing: Listing) -> list[User]:
     return [u for u in listing.community.members if u.role in (Role.GUIDE, Role.HOST) and u.active]
+
+
+def _guide(listing: Listing, guide_id) -> User | None:
+    """The guide chosen on a form (none when left empty): a guide or host of the community."""
+    if not guide_id:
+        return None
+    guide = db.session.get(User, parse_int(guide_id, "guide_id"))
+    if (
+        guide is None
+        or guide.role not in (Role.GUIDE, Role.HOST)
+        or not guide.is_staff_of(listing.community_id)
+    ):
+        raise ServiceError(_("Choose a guide of this community."), "invalid_guide", "guide_id")
+    return guide
+
+
+@dataclass
+class DepartureRow:
+    departure: Departure
+    #: seats held by bookings not cancelled nor lapsed
+    booked: int
+
+
+@dataclass
+class DepartureDay:
+    day: date
+    rows: list[DepartureRow]
+
+    @property
+    def cancelled(self) -> int:
+        return sum(r.departure.status == DepartureStatus.CANCELLED for r in self.rows)
+
+    @property
+    def scheduled(self) -> int:
+        return len(self.rows) - self.cancelled
+
+
+def departures_by_day(listing: Listing, first: date, days: int = 31, now=None):
+    """The listing's departures from `first` for `days` days, grouped by (business) day."""
+    start = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
+    found = db.session.scalars(
+        select(Departure)
+        .where(
+            Departure.listing_id == listing.id,
+            Departure.starts_at >= start,
+            Departure.starts_at < start + timedelta(days=days),
+        )
+        .order_by(Departure.starts_at, Departure.id)
+    ).all()
+    taken = availability.seats_taken([d.id for d in found], now)
+    grouped: dict[date, list[DepartureRow]] = {}
+    for departure in found:
+        day = to_business_time(departure.starts_at).date()
+        grouped.setdefault(day, []).append(DepartureRow(departure, taken.get(departure.id, 0)))
+    return [DepartureDay(day, rows) for day, rows in grouped.items()]
+
+
+def get_departure(listing: Listing, departure_id: int) -> Departure:
+    """One departure of `listing` (access to the listing is checked by the caller)."""
+    departure = db.session.get(Departure, departure_id)
+    if departure is None or departure.listing_id != listing.id:
+        raise NotFound(_("No such departure."), "not_found")
+    return departure
+
+
+def update_departure(departure: Departure, actor: User, data: dict, now=None) -> Departure:
+    """Change the time (same day), the seats or the guide of a scheduled departure; commits.
+
+    The seats are decided under the lock placing a booking takes, so none booked meanwhile is
+    lost. Raises ServiceError invalid_time, below_booked (capacity), invalid_guide,
+    departure_cancelled, departure_past.
+    """
+    now = now or utcnow()
+    at = parse_time(data.get("time"))
+    capacity = parse_int(data.get("capacity"), "capacity", minimum=1, maximum=500)
+    try:
+        begin_write()
+        bookings.lock_inventory(departure_ids=[departure.id])
+        departure = db.session.get(Departure, departure.id, populate_existing=True)
+        if departure.status != DepartureStatus.SCHEDULED:
+            raise ServiceError(
+                _("This departure is cancelled; it can no longer be changed."),
+                "departure_cancelled",
+            )
+        if departure.starts_at <= now:
+            raise ServiceError(_("This departure has already left."), "departure_past")
+        guide = _guide(departure.listing, data.get("guide_id"))
+        booked = availability.seats_taken([departure.id], now).get(departure.id, 0)
+        if capacity < booked:
+            raise ServiceError(
+                _(
+                    "%(n)d seats are already booked: keep at least that many.",
+                    n=booked,
+                ),
+                "below_booked",
+                "capacity",
+            )
+        day = to_business_time(departure.starts_at).date()
+        before = {
+            "time": to_business_time(departure.starts_at).strftime("%H:%M"),
+            "capacity": departure.capacity,
+            "guide_id": departure.guide_id,
+        }
+        departure.starts_at = datetime.combine(day, at, tzinfo=BUSINESS_TZ)
+        departure.capacity = capacity
+        departure.guide = guide
+        after = {"time": at.strftime("%H:%M"), "capacity": capacity, "guide_id": departure.guide_id}
+        audit.record(departure, "edited", actor=actor, data={"before": before, "after": after})
+        db.session.commit()
+    except ServiceError:
+        db.session.rollback()
+        raise
+    return departure

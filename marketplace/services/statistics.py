@@ -6,10 +6,15 @@ Definitions (shown on the page, so the province reads the same numbers the same 
 - *tour participants*: seats of each tour, in the month of the departure;
 - a booking's *nationality* is its first guest's, else the booking account's, else unknown;
   domestic means Vietnamese (VN);
-- *occupancy*: room-nights sold / room-nights offered (units x nights of every room type);
+- *occupancy*: room-nights sold / room-nights offered (units x nights of every room type, from
+  the day its listing was published, else created: a listing offers nothing before it exists);
 - *average stay*: nights per stay booked;
-- *revenue split*: from the ledger when payments have been recorded there, otherwise estimated
-  from booking totals at the community's commission and fund rates (the page says which);
+- *revenue split*: the ledger's shares of every booking of the year, whatever its status (a
+  no-show keeps what it paid, a cancellation what was not refunded), as payouts count them; when
+  no payment is recorded there yet, estimated from the totals of visits and what no-shows paid, at
+  the community's commission and fund rates (the page says which);
+- nationalities are named (in the page's language); the month x nationality table counts guest
+  nights and tour participants apart, as every other figure does;
 - *cancellations* and *no-shows* count bookings by the month of their first day.
 
 The page's charts of these figures are drawn in `statistics_charts`.
@@ -25,6 +30,8 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..clock import BUSINESS_TZ
+from ..countries import country_name
 from ..extensions import db
 from ..i18n import localized
 from ..models import (
@@ -39,6 +46,7 @@ from ..models import (
     RoomType,
 )
 from ..money import share
+from .money_rules import paid
 
 VISIT_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.COMPLETED)
 HOME_COUNTRY = "VN"
@@ -105,6 +113,10 @@ def build(community_ids: list[int], year: int, locale: str = "vi") -> Report:
         for m in range(1, 13)
     ]
     by_nationality: Counter = Counter()
+    #: (nationality, kind, month) -> visitors
+    by_month_nationality: Counter = Counter()
+    booking_ids: set[int] = set()
+    no_show_ids: set[int] = set()
     domestic = Counter()
     by_listing: dict[int, Counter] = defaultdict(Counter)
     by_community: dict[int, Counter] = defaultdict(Counter)
@@ -113,6 +125,9 @@ def build(community_ids: list[int], year: int, locale: str = "vi") -> Report:
     visit_booking_ids: set[int] = set()
     for item in items:
         booking = item.booking
+        booking_ids.add(booking.id)
+        if booking.status == BookingStatus.NO_SHOW:
+            no_show_ids.add(booking.id)
         start_month = booking_first_day(booking)
         if booking.id not in counted_status and start_month.year == year:
             counted_status.add(booking.id)
@@ -131,12 +146,16 @@ def build(community_ids: list[int], year: int, locale: str = "vi") -> Report:
             for night in nights:
                 months[night.month - 1]["guest_nights"] += item.guests
                 months[night.month - 1]["room_nights"] += item.quantity
+                by_month_nationality[(nationality, "guest_nights", night.month)] += item.guests
             visitors = item.guests * len(nights)
             kind = "guest_nights"
         else:
             if item.check_in.year != year:
                 continue
             months[item.check_in.month - 1]["participants"] += item.quantity
+            by_month_nationality[(nationality, "participants", item.check_in.month)] += (
+                item.quantity
+            )
             visitors = item.quantity
             kind = "participants"
         by_nationality[(nationality, kind)] += visitors
@@ -144,10 +163,11 @@ def build(community_ids: list[int], year: int, locale: str = "vi") -> Report:
         by_listing[item.listing_id][kind] += visitors
         by_community[booking.community_id][kind] += visitors
     _capacity(community_ids, year, months)
-    revenue, source = revenue_split(community_ids, visit_booking_ids)
+    revenue, source = revenue_split(community_ids, visit_booking_ids, booking_ids, no_show_ids)
     tables = _tables(
         year, months, by_nationality, domestic, by_listing, by_community, revenue, locale
     )
+    tables.update(_month_nationality_tables(by_month_nationality, locale))
     totals = {
         "guest_nights": sum(m["guest_nights"] for m in months),
         "participants": sum(m["participants"] for m in months),
@@ -174,20 +194,43 @@ def occupancy(sold: int, offered: int) -> float:
     return round(100 * sold / offered, 1) if offered else 0.0
 
 
+def listing_opened(listing: Listing) -> date:
+    """The business day from which a listing offers its rooms: published, else created."""
+    moment = listing.published_at or listing.created_at
+    return moment.astimezone(BUSINESS_TZ).date()
+
+
 def _capacity(community_ids: list[int], year: int, months: list[dict]) -> None:
-    """Room-nights offered: units of every room type of the communities' stays, every night."""
-    units = db.session.scalar(
-        select(func.coalesce(func.sum(RoomType.units), 0))
-        .join(Listing, Listing.id == RoomType.listing_id)
+    """Room-nights offered: units of every room type of the communities' stays, every night
+    from the day its listing opened (`listing_opened`)."""
+    rows = db.session.execute(
+        select(Listing, func.coalesce(func.sum(RoomType.units), 0))
+        .join(RoomType, RoomType.listing_id == Listing.id)
         .where(Listing.community_id.in_(community_ids or [-1]))
-    )
+        .group_by(Listing.id)
+    ).all()
     for month in months:
-        month["capacity"] = int(units) * pycalendar.monthrange(year, month["month"])[1]
+        days = pycalendar.monthrange(year, month["month"])[1]
+        first, last = date(year, month["month"], 1), date(year, month["month"], days)
+        offered = 0
+        for listing, units in rows:
+            start = max(first, listing_opened(listing))
+            if start <= last:
+                offered += int(units) * ((last - start).days + 1)
+        month["capacity"] = offered
 
 
-def revenue_split(community_ids: list[int], booking_ids: set[int]) -> tuple[dict, str]:
-    """Host / community fund / platform VND of these bookings, and where it came from."""
+def revenue_split(
+    community_ids: list[int],
+    visit_ids: set[int],
+    booking_ids: set[int] | None = None,
+    no_show_ids: set[int] | None = None,
+) -> tuple[dict, str]:
+    """Host / community fund / platform VND, and where it came from: the ledger's shares of
+    every booking (`booking_ids`, all statuses), else an estimate from the visits' totals and
+    what the no-shows paid (the ledger keeps a no-show's payment; it refunds nothing)."""
     split = {"host": 0, "community_fund": 0, "platform": 0}
+    booking_ids = booking_ids if booking_ids is not None else visit_ids
     if not booking_ids:
         return split, "estimate"
     ledger = db.session.execute(
@@ -199,14 +242,43 @@ def revenue_split(community_ids: list[int], booking_ids: set[int]) -> tuple[dict
         for account, amount in ledger:
             split[LedgerAccount(account).value] = int(amount)
         return split, "ledger"
-    for booking in db.session.scalars(select(Booking).where(Booking.id.in_(booking_ids))):
+    estimated = set(visit_ids) | set(no_show_ids or ())
+    for booking in db.session.scalars(select(Booking).where(Booking.id.in_(estimated or [-1]))):
         community: Community = booking.community
-        platform = share(booking.total, community.commission_rate_bp)
-        fund = share(booking.total, community.community_fund_rate_bp)
+        amount = booking.total if booking.id in visit_ids else min(paid(booking), booking.total)
+        platform = share(amount, community.commission_rate_bp)
+        fund = share(amount, community.community_fund_rate_bp)
         split["platform"] += platform
         split["community_fund"] += fund
-        split["host"] += booking.total - platform - fund
+        split["host"] += amount - platform - fund
     return split, "estimate"
+
+
+def _nationality_name(code: str, locale: str) -> str:
+    return str(_l("Unknown")) if code == UNKNOWN else country_name(code, locale)
+
+
+def _month_nationality_tables(counts: Counter, locale: str) -> dict[str, Table]:
+    """Nationality x month, one table for guest nights and one for tour participants."""
+    tables = {}
+    titles = {
+        "guest_nights": _l("Guest nights by nationality and month"),
+        "participants": _l("Tour participants by nationality and month"),
+    }
+    for kind, title in titles.items():
+        codes = sorted({n for n, k, _m in counts if k == kind})
+        rows = []
+        for code in codes:
+            values = [counts[(code, kind, m)] for m in range(1, 13)]
+            rows.append([_nationality_name(code, locale), *values, sum(values)])
+        rows.sort(key=lambda row: (-row[-1], row[0]))
+        tables[f"nationality_month_{kind}"] = Table(
+            f"nationality_month_{kind}",
+            str(title),
+            [str(_l("Nationality")), *[str(m) for m in range(1, 13)], str(_l("Total"))],
+            rows,
+        )
+    return tables
 
 
 def _tables(year, months, by_nationality, domestic, by_listing, by_community, revenue, locale):
@@ -260,7 +332,7 @@ def _tables(year, months, by_nationality, domestic, by_listing, by_community, re
         sorted(
             (
                 [
-                    str(_l("Unknown")) if n == UNKNOWN else n,
+                    _nationality_name(n, locale),
                     by_nationality[(n, "guest_nights")],
                     by_nationality[(n, "participants")],
                 ]

@@ -81,22 +81,29 @@ def hbar_chart(rows: list[tuple[str, int]], title: str) -> Markup:
 
 def charts(report: Report) -> dict[str, Markup]:
     labels = [f"{m['month']}" for m in report.months]
+    # two charts, each on its own scale: a guest night and a tour seat are not the same unit
     return {
-        "monthly": bar_chart(
+        "guest_nights": bar_chart(
             labels,
             [
                 (
                     str(_l("Guest nights")),
                     [m["guest_nights"] for m in report.months],
                     "chart-bar-a",
-                ),
+                )
+            ],
+            str(_l("Guest nights per month")),
+        ),
+        "participants": bar_chart(
+            labels,
+            [
                 (
                     str(_l("Tour participants")),
                     [m["participants"] for m in report.months],
                     "chart-bar-b",
-                ),
+                )
             ],
-            str(_l("Visitors per month")),
+            str(_l("Tour participants per month")),
         ),
         "nationality": hbar_chart(
             [(row[0], row[1] + row[2]) for row in report.tables["nationality"].rows],

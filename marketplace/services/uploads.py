@@ -112,6 +112,22 @@ def add_photo(
     return photo
 
 
+def add_photos(
+    listing: Listing, actor: User | None, files: list[tuple[str, object]], alt: dict | None = None
+) -> tuple[list[ListingPhoto], list[tuple[str, str]]]:
+    """Add several photos, each checked and committed alone: a bad file is refused by its name
+    and the good ones are kept. Answers (added photos, [(file name, reason)])."""
+    added: list[ListingPhoto] = []
+    refused: list[tuple[str, str]] = []
+    for name, stream in files:
+        try:
+            added.append(add_photo(listing, actor, stream, alt))
+        except ServiceError as exc:
+            db.session.rollback()
+            refused.append((name, exc.message))
+    return added, refused
+
+
 def _photo_of(listing: Listing, photo_id: int) -> ListingPhoto:
     photo = db.session.get(ListingPhoto, photo_id)
     if photo is None or photo.listing_id != listing.id:

@@ -45,6 +45,7 @@ FORM_FIELDS = {
     "guests[0].nationality": "nationality",
     "guests[0].date_of_birth": "date_of_birth",
     "guests[0].passport_number": "passport_number",
+    "guests[0].sex": "sex",
 }
 
 
@@ -58,6 +59,11 @@ class BookingForm(FlaskForm):
     nationality = SelectField(_l("Nationality"), validate_choice=False)
     date_of_birth = StringField(_l("Date of birth"), render_kw={"type": "date"})
     passport_number = StringField(_l("Passport number"), validators=[Length(max=32)])
+    sex = SelectField(
+        _l("Sex"),
+        choices=[("", "—"), ("M", _l("Male")), ("F", _l("Female"))],
+        validate_choice=False,
+    )
     special_requests = TextAreaField(_l("Special requests"), validators=[Length(max=2000)])
     form_token = HiddenField()
     submit = SubmitField(_l("Book now"))
@@ -157,6 +163,7 @@ STAND_INS = {
     "nationality": "FR",  # a foreign guest: the passport and birth date are checked too
     "date_of_birth": "1990-01-01",
     "passport_number": "X0000000",
+    "sex": "",
 }
 
 
@@ -170,6 +177,7 @@ def _guest(form: BookingForm) -> dict:
         "nationality": form.nationality.data,
         "date_of_birth": form.date_of_birth.data,
         "passport_number": form.passport_number.data,
+        "sex": form.sex.data,
     }
 
 

@@ -98,6 +98,7 @@ def _messages() -> dict:
         "collect": _("Collect %(amount)s at arrival."),
         "camera_error": _("The camera could not start. Type the booking reference instead."),
         "synced": _("Sent %(num)d queued scans."),
+        "synced_one": _("Sent 1 queued scan."),
         "not_on_list_hint": _("Check the name; the scan is sent when the network is back."),
         "unverified": _("Cannot check this code: no guest list on this phone yet."),
         "for_listing": _("For %(title)s"),

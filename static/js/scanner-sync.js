@@ -76,7 +76,7 @@ export function createSync({ deviceId, T, format, clock, afterSync }) {
     const items = [];
     if (scans.length) {
       const time = clock(answer.cursor);
-      items.push({ id: `sent-${answer.cursor}`, kind: "sent", text: `${format(T.synced, { num: scans.length })} (${time})` });
+      items.push({ id: `sent-${answer.cursor}`, kind: "sent", text: `${scans.length === 1 ? T.synced_one : format(T.synced, { num: scans.length })} (${time})` });
     }
     answer.results.forEach((result) => {
       // cancellations come as news; admitted and repeated scans need no word

@@ -40,7 +40,7 @@ function people(count) {
 }
 
 function clock(iso) {
-  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone: TZ }).format(
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: TZ }).format(
     new Date(iso)
   );
 }

@@ -165,7 +165,7 @@ def test_blocking_and_pricing_nights_from_the_calendar(client):
         data={"room_type_id": room.id, "first": "soon", "action": "block"},
         follow_redirects=True,
     )
-    assert response.status_code == 200 and "YYYY-MM-DD" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "YYYY-MM-DD" in response.get_data(as_text=True)
 
 
 def test_calendar_shows_booked_and_held_nights_with_references(client):
@@ -302,7 +302,8 @@ def test_host_cancels_with_a_reason_and_marks_a_no_show(client):
     db.session.expire_all()
     assert db.session.get(Booking, later.id).status == BookingStatus.CANCELLED
     assert db.session.get(Booking, later.id).cancel_reason == "Nhà có việc"
-    assert db.session.get(Booking, today.id).status == BookingStatus.NO_SHOW
+    # guests may still come late on their arrival day (tests/web/test_host_no_show.py)
+    assert db.session.get(Booking, today.id).status == BookingStatus.CONFIRMED
     listing_page = client.get("/host/bookings?status=cancelled").get_data(as_text=True)
     assert later.reference in listing_page and today.reference not in listing_page
 

@@ -97,7 +97,12 @@ def test_figures_match_the_bookings(data_set):
     origin = {row[0]: row[1:] for row in report.tables["origin"].rows}
     assert origin == {"Domestic": [3 + 3, 0], "International": [6 + 1, 4 + 2]}
     nationality = {row[0]: row[1:] for row in report.tables["nationality"].rows}
-    assert nationality == {"KR": [6, 4], "VN": [6, 0], "FR": [1, 0], "CN": [0, 2]}
+    assert nationality == {
+        "South Korea": [6, 4],
+        "Vietnam": [6, 0],
+        "France": [1, 0],
+        "China": [0, 2],
+    }
     per_listing = sorted(row[1:] for row in report.tables["listing"].rows)
     assert per_listing == [[0, 6], [1, 0], [12, 0]]
     assert report.tables["community"].rows == [[village.name["en"], 13, 6]]
@@ -141,7 +146,9 @@ def test_page_draws_svg_charts_and_every_table_downloads_as_csv(client, data_set
     page = client.get(f"/admin/statistics?year={YEAR}&lang=en")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert html.count("<svg") == 2 and "<script" not in html.split("<main")[1]
+    main = html.split("<main")[1].split("</main>")[0]
+    # one chart for guest nights, one for tour participants, one by nationality; no script
+    assert html.count("<svg") == 3 and "<script" not in main
     assert 'id="total-guest-nights">13<' in html
     with force_locale("en"):
         report = statistics.build([village.id], YEAR, "en")

@@ -74,7 +74,7 @@ def test_host_lists_a_stay_cooperative_approves_and_a_blocked_night_closes_it(
     page.set_input_files("input[name=photo]", str(photo))
     page.fill("#photos form[enctype] input[name=alt-vi]", "Nhà sàn nhìn từ suối")
     page.click("#upload-photo")
-    page.wait_for_load_state()
+    page.wait_for_selector(".photo-list img")  # uploaded by script, the page stays
     assert page.locator(".photo-list img").count() == 1
     page.fill("#room-type-form input[name=name-vi]", "Phòng đôi")
     page.fill("#room-type-form input[name=name-en]", "Double room")
@@ -117,9 +117,8 @@ def test_host_lists_a_stay_cooperative_approves_and_a_blocked_night_closes_it(
     # the host blocks one night in the calendar
     page.goto(f"{live_server}/host/calendar/{listing.id}?month={check_in:%Y-%m}")
     room_id = listing.room_types[0].id
-    form = page.locator(f"#room-{room_id} form.cal-form")
-    form.locator("input[name=first]").fill(check_in.isoformat())
-    form.locator("button[value=block]").click()
+    page.locator(f'#room-{room_id} td[data-night="{check_in.isoformat()}"] label').click()
+    page.locator(f"#room-{room_id} form.cal-pick button[value=block]").click()
     page.wait_for_load_state()
     assert page.locator(f'td.cal-blocked[data-night="{check_in.isoformat()}"]').count() == 1
     assert not searchable(app, client, listing.id, check_in, check_in + timedelta(days=1))

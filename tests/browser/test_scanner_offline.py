@@ -155,7 +155,7 @@ def test_sync_after_an_offline_browser_restart_needs_no_reload(
     context.set_offline(False)
     restarted.wait_for_selector("#scanner[data-queued='0']", timeout=20000)
     restarted.wait_for_selector("#sync-status[data-state='ok']")
-    assert "Sent 1 queued scans" in restarted.inner_text("#sync-notes")
+    assert "Sent 1 queued scan." in restarted.inner_text("#sync-notes")
     (checkin,) = checkins()
     assert checkin.by_user_id == day["guide"].id
     next_scan(restarted)

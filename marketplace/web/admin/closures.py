@@ -1,4 +1,4 @@
-"""Closures: cancel a departure, or close a listing for dates (flood, landslide)."""
+"""Closures: cancel a departure, or close a listing for dates (flood, landslide); lift one."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ...services import closures, listings
 from ..backoffice import attempt, or_404
+from ..host.departures import report_lift
 from . import bp
 
 
@@ -55,6 +56,25 @@ def _close(listing, first, last, form):
         listings.parse_date(first, "first"),
         listings.parse_date(last or first, "last"),
         form.get("reason", ""),
+    )
+
+
+@bp.post("/closures/listings/<int:listing_id>/lift")
+def lift_closure(listing_id: int):
+    """Reopen dates closed by mistake; what stays cancelled is said on the page."""
+    listing = or_404(listings.get_listing, current_user, listing_id)
+    result, _error = attempt(_lift, listing, request.form.get("first"), request.form.get("last"))
+    if result is not None:
+        report_lift(result)
+    return redirect(url_for("admin.closures_page"))
+
+
+def _lift(listing, first, last):
+    return closures.lift_closure(
+        listing,
+        current_user,
+        listings.parse_date(first, "first"),
+        listings.parse_date(last or first, "last"),
     )
 
 

@@ -281,6 +281,7 @@ OPENAPI_PATHS = {
                                         "nationality": {"type": "string"},
                                         "date_of_birth": {"type": "string", "format": "date"},
                                         "passport_number": {"type": "string"},
+                                        "sex": {"type": "string", "enum": ["M", "F"]},
                                     },
                                 },
                             },

@@ -48,6 +48,8 @@ def booking_detail(reference: str):
         items=mine,
         statuses=BOOKING_STATUS_TITLES,
         show_passports=show_passports,
+        may_mark_no_show=host_bookings.may_mark_no_show,
+        no_show_from=host_bookings.no_show_from,
     )
 
 
@@ -68,4 +70,11 @@ def booking_cancel(reference: str):
 def booking_no_show(reference: str):
     booking = or_404(host_bookings.get_for, current_user, reference)
     attempt(host_bookings.mark_no_show, booking, current_user, success=_("Marked as no-show."))
+    return redirect(url_for("host.booking_detail", reference=booking.reference))
+
+
+@bp.post("/bookings/<reference>/no-show/undo")
+def booking_no_show_undo(reference: str):
+    booking = or_404(host_bookings.get_for, current_user, reference)
+    attempt(host_bookings.undo_no_show, booking, current_user, success=_("No-show undone."))
     return redirect(url_for("host.booking_detail", reference=booking.reference))

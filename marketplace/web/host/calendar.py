@@ -8,7 +8,13 @@ from flask_login import current_user
 
 from ...clock import business_today
 from ...models import ListingKind
-from ...services import calendar_grid, calendars, listings, rooms_and_departures
+from ...services import (
+    calendar_conflicts,
+    calendar_grid,
+    calendar_sync_now,
+    calendars,
+    listings,
+)
 from ...services.errors import ServiceError
 from ..backoffice import attempt, or_404
 from . import bp
@@ -30,61 +36,120 @@ def calendar_index():
     return render_template("host/calendar_pick.html", stays=stays)
 
 
-@bp.get("/calendar/<int:listing_id>")
-def calendar(listing_id: int):
+def _stay_of(listing_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
     if listing.kind != ListingKind.STAY:
         abort(404)
-    month = _month(request.args.get("month"))
+    return listing
+
+
+def _page(listing, month: date, *, status: int = 200, **extra):
     previous = month.replace(day=1).toordinal() - 1
     prev_month = date.fromordinal(previous).replace(day=1)
     next_month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return render_template(
-        "host/calendar.html",
-        listing=listing,
-        month=month,
-        prev_month=prev_month,
-        next_month=next_month,
-        grids=calendar_grid.month_grid(listing, month),
-        today=business_today(),
-    )
+    room_type_ids = [rt.id for rt in listing.room_types]
+    context = {
+        "listing": listing,
+        "month": month,
+        "prev_month": prev_month,
+        "next_month": next_month,
+        "grids": calendar_grid.month_grid(listing, month),
+        "today": business_today(),
+        "externals": calendars.externals_of(room_type_ids),
+        "conflicts": calendar_conflicts.for_listings([listing.id]),
+        "selected": {},
+        "errors": {},
+    }
+    context.update(extra)
+    return render_template("host/calendar.html", **context), status
 
 
-def _change_nights(room_type, action: str, form):
+@bp.get("/calendar/<int:listing_id>")
+def calendar(listing_id: int):
+    return _page(_stay_of(listing_id), _month(request.args.get("month")))
+
+
+def _picked_nights(form) -> list[date]:
+    """Tapped days (checkboxes named `night`), or a typed range `first`..`last`."""
+    if form.getlist("night"):
+        return calendar_grid.parse_nights(form.getlist("night"))
     first = listings.parse_date(form.get("first"), "first")
     last = listings.parse_date(form.get("last") or form.get("first"), "last")
-    nights = listings.date_range(first, last)
+    return listings.date_range(first, last)
+
+
+def _change_nights(room_type, action: str, form) -> int:
+    if action not in ("block", "free", "price"):
+        raise ServiceError(_("Choose what to do."), "invalid_action", "action")
+    nights = _picked_nights(form)
     if action == "block":
         return listings.block_nights(room_type, current_user, nights, reason=form.get("reason", ""))
     if action == "free":
         return listings.free_nights(room_type, current_user, nights)
-    if action == "price":
-        price = form.get("price", "").strip()
-        amount = listings.parse_int(price, "price", maximum=10**9) if price else None
-        for night in nights:
-            rooms_and_departures.set_date_price(room_type, current_user, night, amount)
-        return len(nights)
-    raise ServiceError(_("Choose what to do."), "invalid_action", "action")
+    price = form.get("price", "").strip()
+    amount = listings.parse_int(price, "price", maximum=10**9) if price else None
+    return calendar_grid.set_nights_price(room_type, current_user, nights, amount)
 
 
 @bp.post("/calendar/<int:listing_id>/nights")
 def calendar_nights(listing_id: int):
-    listing = or_404(listings.get_listing, current_user, listing_id)
+    """Close, open or price the picked nights of one room type.
+
+    A bad pick (no day, a past day, a bad price) answers 400 with the page, the days still ticked.
+    """
+    listing = _stay_of(listing_id)
     room_type = or_404(
         listings.get_room_type, current_user, request.form.get("room_type_id", 0, type=int)
     )
     if room_type.listing_id != listing.id:
         abort(404)
-    attempt(
-        _change_nights,
-        room_type,
-        request.form.get("action", ""),
-        request.form,
-        success=_("Calendar updated."),
-    )
+    action = request.form.get("action", "")
+    try:
+        count = _change_nights(room_type, action, request.form)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _page(
+            listing,
+            _month(request.form.get("month")),
+            status=400,
+            selected={room_type.id: set(request.form.getlist("night"))},
+            errors={room_type.id: {exc.field or "form": exc.message}},
+        )
+    messages = {
+        "block": _("Nights closed for sale."),
+        "free": _("Nights opened for sale."),
+        "price": _("Price set for %(n)d nights.", n=count),
+    }
+    flash(messages[action], "success")
     return redirect(
         url_for("host.calendar", listing_id=listing.id, month=request.form.get("month", ""))
         + f"#room-{room_type.id}"
+    )
+
+
+@bp.post("/calendar/<int:listing_id>/sync")
+def calendar_sync(listing_id: int):
+    """Fetch the listing's imported calendars now; the result of each is flashed."""
+    listing = _stay_of(listing_id)
+    results, error = attempt(calendar_sync_now.sync_now, listing, current_user)
+    for result in results or []:
+        if not result.ok:
+            flash(_("%(url)s: %(message)s", url=result.url, message=result.error), "error")
+        elif result.conflicts:
+            flash(
+                _(
+                    "Calendar fetched: %(n)d nights closed, but it overlaps %(b)d confirmed "
+                    "bookings here. See the warning below.",
+                    n=result.nights,
+                    b=result.conflicts,
+                ),
+                "error",
+            )
+        else:
+            flash(_("Calendar fetched: %(n)d nights closed.", n=result.nights), "success")
+    return redirect(
+        url_for("host.calendar", listing_id=listing.id, month=request.form.get("month", ""))
+        + "#sync"
     )
 
 
@@ -115,3 +180,9 @@ def ical_feed_rotate(listing_id: int, room_type_id: int):
 def ical_error(code: str) -> str:
     """The plain message for an external calendar's stored error code."""
     return calendars.error_message(code)
+
+
+@bp.app_template_global("calendar_conflicts")
+def calendar_conflicts_of_user() -> list[dict]:
+    """Confirmed bookings whose nights an imported calendar closes (the dashboard warning)."""
+    return calendar_conflicts.for_user(current_user)

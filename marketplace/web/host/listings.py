@@ -1,16 +1,25 @@
 """Hosts' listings: create and edit, photos, room types, prices, departures, review."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from ...labels import AMENITIES
 from ...models import (
     CancellationPolicy,
     PaymentMethod,
     PriceRuleKind,
 )
 from ...models.listing import LISTING_STATUS_TITLES
-from ...services import calendars, listing_review, listings, rooms_and_departures, uploads
+from ...services import (
+    calendars,
+    listing_review,
+    listing_sections,
+    listings,
+    rooms_and_departures,
+    uploads,
+)
 from ...services.cancellation_policy import describe
 from ..backoffice import attempt, errors_of, languages, or_404
 from . import bp
@@ -19,16 +28,35 @@ TEXT_FIELDS = listings.TEXT_FIELDS
 
 
 def _listing_data() -> dict:
+    """Every field the form sent; a field not sent (terms on the short new-listing form) is
+    left as it is."""
     form = request.form
-    return {
+    data = {
         "texts": {
             lang: {f: form.get(f"texts-{lang}-{f}", "") for f in TEXT_FIELDS}
             for lang in languages()
         },
+        "duration_minutes": form.get("duration_minutes", ""),
+    }
+    for key in ("cancellation_policy", "amenities"):
+        if key in form:
+            data[key] = form[key]
+    if "payment_methods" in form or "cancellation_policy" in form:
+        data["payment_methods"] = form.getlist("payment_methods")
+    return data
+
+
+def _section_data() -> dict:
+    form = request.form
+    return {
+        **_listing_data(),
+        "latitude": form.get("latitude", ""),
+        "longitude": form.get("longitude", ""),
+        "codes": form.getlist("amenities"),
+        "others": form.getlist("amenities_other"),
+        "more": form.get("amenities_more", ""),
         "cancellation_policy": form.get("cancellation_policy", ""),
         "payment_methods": form.getlist("payment_methods"),
-        "amenities": form.get("amenities", ""),
-        "duration_minutes": form.get("duration_minutes", ""),
     }
 
 
@@ -38,6 +66,8 @@ def _form_context(**extra) -> dict:
         "policies": [(p.value, describe(p)) for p in CancellationPolicy],
         "methods": [m.value for m in PaymentMethod],
         "status_titles": LISTING_STATUS_TITLES,
+        "amenity_labels": AMENITIES,
+        "section": None,
         **extra,
     }
 
@@ -59,8 +89,16 @@ def listing_new():
     if request.method == "POST":
         listing, error = attempt(listings.create_listing, current_user, kind, _listing_data())
         if listing is not None:
-            flash(_("Saved. Now add photos and rooms, then send it for approval."), "success")
-            return redirect(url_for("host.listing_edit", listing_id=listing.id))
+            flash(
+                _(
+                    "Saved. Now add the location, amenities, photos and rooms, then send it "
+                    "for approval."
+                ),
+                "success",
+            )
+            # the texts stay unfolded to check them; the page opens at the next thing to fill
+            url = url_for("host.listing_edit", listing_id=listing.id, open="texts")
+            return redirect(url + "#location")
         errors = errors_of(error)
     return render_template(
         "host/listing_form.html",
@@ -70,19 +108,37 @@ def listing_new():
 
 @bp.route("/listings/<int:listing_id>", methods=["GET", "POST"])
 def listing_edit(listing_id: int):
+    """The listing's page of sections; a POST with `section` saves that section alone (a POST
+    without one saves every field, as the single form of earlier versions did)."""
     listing = or_404(listings.get_listing, current_user, listing_id)
     errors = {}
+    section = request.form.get("section") if request.method == "POST" else None
     if request.method == "POST":
-        _done, error = attempt(
-            listings.update_listing,
-            listing,
-            current_user,
-            _listing_data(),
-            success=_("Saved."),
-        )
-        if error is None:
-            return redirect(url_for("host.listing_edit", listing_id=listing.id))
+        if section:
+            warnings, error = attempt(
+                listing_sections.save_section,
+                listing,
+                current_user,
+                section,
+                _section_data(),
+                success=_("Saved."),
+            )
+            for warning in warnings or []:
+                flash(warning, "warning")
+            if error is None:
+                return _back(listing, f"#{section}")
+        else:
+            _done, error = attempt(
+                listings.update_listing,
+                listing,
+                current_user,
+                _listing_data(),
+                success=_("Saved."),
+            )
+            if error is None:
+                return _back(listing)
         errors = errors_of(error)
+    known, others = listing_sections.split_amenities(listing.amenities or [])
     feeds = {rt.id: calendars.feed_token(rt) for rt in listing.room_types}
     return render_template(
         "host/listing_form.html",
@@ -90,7 +146,11 @@ def listing_edit(listing_id: int):
             listing=listing,
             kind=listing.kind.value,
             errors=errors,
+            section=section,
+            opened=_opened(listing, section, errors),
             values=request.form if request.method == "POST" else None,
+            amenities_known=known,
+            amenities_other=others,
             feeds=feeds,
             externals=calendars.externals_of([rt.id for rt in listing.room_types]),
             guides=rooms_and_departures.guides_for(listing),
@@ -101,7 +161,27 @@ def listing_edit(listing_id: int):
 
 
 def _back(listing, anchor: str = ""):
-    return redirect(url_for("host.listing_edit", listing_id=listing.id) + anchor)
+    """Back to the listing with the section just used unfolded and in view."""
+    if not anchor:
+        return redirect(url_for("host.listing_edit", listing_id=listing.id))
+    name = anchor.lstrip("#")
+    opened = "texts" if name.startswith("texts-") else name
+    return redirect(url_for("host.listing_edit", listing_id=listing.id, open=opened) + anchor)
+
+
+def _opened(listing, section: str | None, errors: dict) -> set[str]:
+    """Sections shown unfolded: asked for, holding an error, or still empty (what is left to do)."""
+    opened = {name for name in request.args.get("open", "").split(",") if name}
+    if errors:
+        opened.add("texts" if (section or "").startswith("texts-") else (section or "all"))
+    empty = {
+        "location": listing.latitude is None,
+        "amenities": not listing.amenities,
+        "photos": not listing.photos,
+        "rooms": listing.kind.value == "stay" and not listing.room_types,
+        "departures": listing.kind.value == "tour" and not listing.departures,
+    }
+    return opened | {name for name, is_empty in empty.items() if is_empty}
 
 
 @bp.post("/listings/<int:listing_id>/submit")
@@ -116,15 +196,33 @@ def listing_submit(listing_id: int):
     return _back(listing)
 
 
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
 @bp.post("/listings/<int:listing_id>/photos")
 def photo_add(listing_id: int):
+    """One or several photos (a `multiple` file input); each is checked alone, a bad one is
+    refused by its name and the good ones stay. Answers JSON (with the new list) to a script."""
     listing = or_404(listings.get_listing, current_user, listing_id)
-    upload = request.files.get("photo")
-    if upload is None or not upload.filename:
-        flash(_("Choose a photo to upload."), "error")
-        return _back(listing, "#photos")
+    files = [(f.filename, f.stream) for f in request.files.getlist("photo") if f and f.filename]
     alt = {lang: request.form.get(f"alt-{lang}", "") for lang in languages()}
-    attempt(uploads.add_photo, listing, current_user, upload.stream, alt, success=_("Photo added."))
+    added, refused = uploads.add_photos(listing, current_user, files, alt) if files else ([], [])
+    problems = [
+        _("%(name)s was not added: %(reason)s", name=name, reason=reason)
+        for name, reason in refused
+    ]
+    if not files:
+        problems = [_("Choose a photo to upload.")]
+    if _wants_json():
+        html = render_template("host/_photo_list.html", listing=listing, languages=languages())
+        status = 200 if added or not problems else 400
+        count = _("%(n)d of %(max)d", n=len(listing.photos), max=uploads.MAX_PHOTOS)
+        return jsonify(added=len(added), problems=problems, html=html, count=count), status
+    for problem in problems:
+        flash(problem, "error")
+    if added:
+        flash(ngettext("%(num)d photo added.", "%(num)d photos added.", len(added)), "success")
     return _back(listing, "#photos")
 
 
@@ -201,7 +299,9 @@ def price_rule_delete(listing_id: int, rule_id: int):
     return _back(listing, "#prices")
 
 
-@bp.post("/listings/<int:listing_id>/departures")
+# its own path: a GET and a POST rule on one path answer 405 instead of 404 for an id
+# past the column's range (Werkzeug checks the method before the converter)
+@bp.post("/listings/<int:listing_id>/departures/new")
 def departures_add(listing_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
     data = {**request.form.to_dict(), "weekdays": request.form.getlist("weekdays")}

@@ -1,4 +1,5 @@
-"""The printable guest manifest: who is expected at a listing on a day, for hosts who like paper."""
+"""The printable guest manifest: who is expected at a listing on a day (one departure of a tour),
+for hosts who like paper and for guides, who open the lists of the departures they lead."""
 
 from flask import abort, render_template, request
 from flask_login import current_user
@@ -6,15 +7,19 @@ from flask_login import current_user
 from ...clock import business_today
 from ...extensions import db
 from ...models import Listing
-from ...services import checkin, guest_manifest
+from ...services import guest_manifest
 from ...services.booking_requests import parse_date
 from ...services.errors import ServiceError
+from ..backoffice import locale
 from . import bp
 
 
 @bp.get("/manifest")
 def manifest():
-    """The guest list of one listing on one day (today by default). 404 for a listing not theirs."""
+    """The guest list of one listing (one departure) on one day, today by default.
+
+    404 for a listing not theirs (a guide: a tour without a departure they lead).
+    """
     listings = guest_manifest.printable_listings(current_user)
     error = None
     day = business_today()
@@ -29,14 +34,19 @@ def manifest():
         abort(404)
     if listing is None and listings:
         listing = listings[0]
-    rows = guest_manifest.tickets_on([listing.id], day) if listing else []
+    guests = (
+        guest_manifest.guest_list(
+            current_user, listing, day, request.args.get("departure_id", type=int), locale()
+        )
+        if listing
+        else guest_manifest.GuestList([], None)
+    )
     return render_template(
         "checkin/guest_manifest.html",
         listings=listings,
         listing=listing,
         day=day,
         date_error=error,
-        rows=rows,
-        conflicts=guest_manifest.conflicts([t.id for t in rows]),
-        amount_due=checkin.amount_due,
+        guests=guests,
+        conflicts=guest_manifest.conflicts([line.ticket.id for line in guests.lines]),
     )

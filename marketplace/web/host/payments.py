@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Role
-from ...services import bookings, host_payments, ledger, payment_status
+from ...services import bookings, host_payments, ledger, payment_status, payouts
 from ...services.booking_access import can_manage
 from ...services.errors import ServiceError
 from ..security import next_param, safe_next
@@ -98,4 +98,6 @@ def statement():
         "payments/host_statement.html",
         statement=ledger.host_statement(current_user.id, year, month),
         balance=ledger.unsettled_balance(current_user.id),
+        history=payouts.host_history(current_user.id),
+        until=ledger.last_day_of,
     )

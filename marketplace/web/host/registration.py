@@ -5,13 +5,14 @@ Passport data is the lodging host's alone: cooperative staff and admins get 403 
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...clock import business_today
+from ...countries import country_name
 from ...models import Role
-from ...services import registration
+from ...services import declaration, registration
 from ..backoffice import attempt, csv_response, locale, optional_date
 from ..security import safe_next
 from . import bp
@@ -44,6 +45,8 @@ def registration_index():
         first=first,
         last=last,
         deadline_hours=registration.deadline_hours(),
+        country_name=country_name,
+        locale=locale(),
     )
 
 
@@ -54,12 +57,30 @@ def registration_csv():
     return csv_response(registration.to_csv(rows), f"guests-{first}-{last}.csv")
 
 
+@bp.get("/registration.xlsx")
+def registration_xlsx():
+    """The temporary-residence declaration of these dates, as the immigration portal takes it."""
+    first, last = _range()
+    rows = registration.guests_between(current_user, first, last, locale())
+    body = declaration.to_xlsx(declaration.lines(current_user, rows))
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="khai-bao-tam-tru-{first}-{last}.xlsx"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 @bp.get("/registration/print")
 def registration_print():
     first, last = _range()
+    rows = registration.guests_between(current_user, first, last, locale())
     return render_template(
         "host/registration_print.html",
-        rows=registration.guests_between(current_user, first, last, locale()),
+        lines=declaration.lines(current_user, rows),
+        headers=declaration.HEADERS,
         first=first,
         last=last,
     )
