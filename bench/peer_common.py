@@ -190,19 +190,25 @@ def in_parallel(clients: int, jobs: list, work) -> list:
     results: list = [None] * len(jobs)
     cursor = iter(range(len(jobs)))
     lock = threading.Lock()
+    failures: list[BaseException] = []
 
     def client():
         session = requests.Session()
-        while True:
+        while not failures:
             with lock:
                 index = next(cursor, None)
             if index is None:
                 return
-            results[index] = work(session, jobs[index])
+            try:
+                results[index] = work(session, jobs[index])
+            except Exception as exc:  # noqa: BLE001  (raised again below, in the caller's thread)
+                failures.append(exc)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if failures:
+        raise failures[0]
     return results

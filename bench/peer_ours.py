@@ -66,6 +66,8 @@ class Ours:
                 "MAIL_OUTBOX": outbox,
                 "TICKET_SIGNING_KEY": signing_key,
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                "RATELIMIT_ENABLED": False,
+                "MAX_OPEN_HOLDS": 0,
             }
         )
         self.catalogue = self._seed()

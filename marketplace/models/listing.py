@@ -4,7 +4,16 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -185,6 +194,8 @@ class RoomType(db.Model):
     #: VND for one unit and one night, before price rules
     nightly_price: Mapped[int]
     min_nights: Mapped[int] = mapped_column(default=1)
+    #: a dormitory: each unit is one bed, and quantities read "2 beds", not "2 rooms"
+    sold_by_bed: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: secret part of this room type's iCal feed URL
     ical_token: Mapped[str | None] = mapped_column(String(43), unique=True)
 

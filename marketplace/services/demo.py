@@ -128,6 +128,7 @@ def _listing(spec: dict, communities: dict, users: dict, with_photos: bool) -> L
                 max_guests=room["max_guests"],
                 nightly_price=room["nightly_price"],
                 min_nights=room.get("min_nights", 1),
+                sold_by_bed=room["key"].startswith("dorm"),
             )
         )
     for rule in spec.get("price_rules", []):

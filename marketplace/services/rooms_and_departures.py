@@ -61,6 +61,7 @@ def save_room_type(listing: Listing, actor: User, data: dict, room_type=None) ->
     room_type.max_guests = max_guests
     room_type.nightly_price = price
     room_type.min_nights = min_nights
+    room_type.sold_by_bed = data.get("sold_by_bed") in ("1", "on", "true", True)
     db.session.flush()
     audit.record(listing, "room_type_saved", actor=actor, data={"room_type_id": room_type.id})
     db.session.commit()

@@ -230,9 +230,8 @@ def _place(form: BookingForm, values: dict, locale: str):
 
 
 def sold_by_bed(room_type) -> bool:
-    """A dormitory sells beds, not rooms: its room type's key starts with "dorm" (demo data and
-    hosts' dormitories alike), so quantities read "2 beds"."""
-    return bool(room_type is not None and (room_type.key or "").startswith("dorm"))
+    """A dormitory sells beds, not rooms (the host ticks it on the room type)."""
+    return bool(room_type is not None and room_type.sold_by_bed)
 
 
 def unit_count(room_type, count: int) -> str:

@@ -4,7 +4,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.factories import make_listing, stay_item
+from marketplace.services import tickets
+from tests.factories import make_listing, make_ticketed_booking, stay_item
 
 pytestmark = pytest.mark.browser
 
@@ -36,3 +37,17 @@ def test_cjk_pages_fit_a_narrow_phone(live_server, phone, shot, lang):
     assert len(options) == 250  # "Choose a country" and the 249 ISO countries
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     shot(page, f"locale-book-{lang}-360")
+
+
+@pytest.mark.parametrize("lang", ["zh", "ko"])
+def test_cjk_listing_and_ticket_fit_a_narrow_phone(live_server, phone, shot, lang):
+    listing = make_listing(units=2)
+    secret = tickets.tickets_of(make_ticketed_booking(listing))[0].secret
+    page = phone.new_page()
+    page.set_viewport_size(NARROW)
+    for name, path in (("listing", f"/l/{listing.key}"), ("ticket", f"/t/{secret}")):
+        page.goto(f"{live_server}{path}?lang={lang}")
+        assert page.get_attribute("html", "lang") == lang
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], name
+        shot(page, f"locale-{name}-{lang}-360")
+    assert page.locator("img[alt], svg").count() >= 1  # the ticket's QR code

@@ -322,12 +322,25 @@ def test_check_out_is_the_day_after_the_last_night_everywhere(client, app):
     assert f"Check-out day {check_out}" in host_page.get_data(as_text=True)
 
 
-def test_dormitory_beds_are_counted_as_beds(client):
+def test_dormitory_beds_are_counted_as_beds(app, client):
     listing = make_listing(units=6, max_guests=1)
     room = listing.room_types[0]
-    room.key = "dorm"
-    room.name = {"vi": "Giường tập thể", "en": "Dorm bed"}
     db.session.commit()
+    host_client = app.test_client()
+    login(host_client, listing.host)
+    dormitory = {
+        "name-vi": "Giường tập thể",
+        "name-en": "Dorm bed",
+        "units": "6",
+        "max_guests": "1",
+        "nightly_price": "180000",
+        "min_nights": "1",
+        "sold_by_bed": "1",
+    }
+    saved = host_client.post(f"/host/listings/{listing.id}/room-types/{room.id}", data=dormitory)
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert room.sold_by_bed
     item = {**stay_item(room), "rooms": 2, "guests": 2}
     form = client.get("/book", query_string={**item, "lang": "en"}).get_data(as_text=True)
     assert "2 beds" in form and "2 rooms" not in form
