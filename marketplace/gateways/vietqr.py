@@ -21,6 +21,7 @@ transfer to the booking. Layout (each field is ID, 2-digit length, value):
                                  "6304" included, 4 uppercase hex digits
 """
 
+import binascii
 import re
 import unicodedata
 
@@ -42,14 +43,11 @@ _PURPOSE_DROP_RE = re.compile(r"[^A-Za-z0-9 -]")
 
 
 def crc16_ccitt(data: bytes) -> int:
-    """CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR."""
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-            crc &= 0xFFFF
-    return crc
+    """CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR.
+
+    `binascii.crc_hqx` is that CRC (XMODEM's) with the initial value as its argument.
+    """
+    return binascii.crc_hqx(data, 0xFFFF)
 
 
 def clean_purpose(text: str) -> str:

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError
 from flask_babel import gettext as _
 
+from ..money import parse_vnd
 from .errors import ServiceError
 
 #: the largest amount a transfer line may carry (the amount column is a PostgreSQL integer)
@@ -210,7 +211,7 @@ def parse_amount(value) -> int | None:
         text = text.strip("-+()")
         if not text:
             return None
-        number = parse_decimal(text, locale=_locale_of(text), strict=True)
+        number = Decimal(parse_vnd(text, _locale_of(text)))  # one reading of typed amounts
         number = -number if negative else number
     if number != number.to_integral_value():
         raise ValueError(value)  # dong have no decimals: a misread column

@@ -39,6 +39,10 @@ from .references import ALPHABET, LENGTH
 _REFERENCE_RE = re.compile(rf"(?<![A-Z0-9])([A-Z]{{2}})[- ]?([{ALPHABET}]{{{LENGTH}}})(?![A-Z0-9])")
 
 
+#: the longest transfer id kept (BankTransfer.transfer_id)
+TRANSFER_ID_LENGTH = 80
+
+
 @dataclass
 class LineResult:
     line: int
@@ -274,6 +278,8 @@ def receive_notification(data: dict, *, now: datetime | None = None) -> tuple[Ba
     transfer_id = str(data.get("id") or data.get("transfer_id") or "").strip()
     if not transfer_id:
         raise ServiceError(_("The transfer id is missing."), "invalid_notification", "id")
+    if len(transfer_id) > TRANSFER_ID_LENGTH:
+        raise ServiceError(_("The transfer id is too long."), "invalid_notification", "id")
     amount = data.get("transferAmount", data.get("amount"))
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_TRANSFER:
         raise ServiceError(

@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 from .. import countries
 from ..clock import business_today
 from ..models import Departure, DepartureStatus, RoomType
+from ..phones import parse_phone
 from .accounts import normalize_email
 from .booking_rules import departure_open, party_fits
 from .errors import ServiceError
 
 MAX_NIGHTS = 30
 MAX_QUANTITY = 50
-PHONE_RE = re.compile(r"^\+?[0-9 ().-]{8,20}$")
 COUNTRY_CODES = countries.CODES
 
 
@@ -134,9 +134,12 @@ def parse_contact(raw) -> Contact:
         email = normalize_email(str(raw.get("email") or ""))
     except ServiceError as exc:
         raise invalid(exc.message, "contact.email", "invalid_email") from None
-    phone = str(raw.get("phone") or "").strip()
-    if not PHONE_RE.match(phone) or sum(ch.isdigit() for ch in phone) < 8:
-        raise invalid(_("Enter a phone number we can call, e.g. +84 912 345 678."), "contact.phone")
+    try:
+        phone = parse_phone(str(raw.get("phone") or ""))  # E.164 when the country is known
+    except ValueError:
+        raise invalid(
+            _("Enter a phone number we can call, e.g. +84 912 345 678."), "contact.phone"
+        ) from None
     return Contact(name=name, email=email, phone=phone)
 
 

@@ -38,8 +38,12 @@ def cancel(
     reason: str = "",
     by_host: bool = False,
     now: datetime | None = None,
+    still=None,
 ) -> int:
     """Cancel, free the inventory at once, decide the refund, commit; returns the refund amount.
+
+    `still(booking)`, when given, is asked again under the lock whether the cancel still stands
+    (a closure lifted meanwhile): False leaves the booking as it is (`not_cancellable`).
 
     A traveller's cancel (not `by_host`) is refused while a closure's move offer waits for their
     choice: refusing the offer is their cancel, with a full refund. Open card checkout pages are
@@ -53,6 +57,8 @@ def cancel(
     booking = locks.locked_booking(booking_id)
     outcome = judge(BOOKING_TRANSITIONS, booking.status, BookingStatus.CANCELLED)
     if outcome is Outcome.APPLIED and not by_host and booking_access.awaits_move_choice(booking):
+        outcome = Outcome.REFUSED
+    if outcome is Outcome.APPLIED and still is not None and not still(booking):
         outcome = Outcome.REFUSED
     if outcome is not Outcome.APPLIED:
         db.session.rollback()

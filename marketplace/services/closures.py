@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..clock import BUSINESS_TZ, utcnow
-from ..database import begin_write
+from ..database import begin_write, is_sqlite
 from ..extensions import db
 from ..models import (
     DEPARTURE_TRANSITIONS,
@@ -176,9 +176,7 @@ def _settle(booking_id, departure_ids, actor, reason, now, result: ClosureResult
     """One booking a closure touches: locked and re-read, then offered other departures of its
     tour (committed here), or cancelled with a full refund by `bookings.cancel`."""
     booking = locks.locked_booking(booking_id)
-    if departure_ids is not None:  # a closure lifted meanwhile reopened some: leave their guests
-        departure_ids = _still_cancelled(departure_ids)
-    touches = departure_ids is None or any(i.departure_id in departure_ids for i in booking.items)
+    touches = _touched(booking, departure_ids)
     if booking.status not in CANCELLABLE or not booking.is_holding(now) or not touches:
         db.session.rollback()
         return
@@ -195,18 +193,37 @@ def _settle(booking_id, departure_ids, actor, reason, now, result: ClosureResult
             return
     db.session.rollback()  # bookings.cancel locks and re-checks itself (no lock during Stripe)
     result.refunds += cancellations.cancel(
-        booking, actor=actor, reason=reason, by_host=True, now=now
+        booking,
+        actor=actor,
+        reason=reason,
+        by_host=True,
+        now=now,
+        still=lambda locked: _touched(locked, departure_ids),
     )
     result.cancelled.append(booking.reference)
 
 
+def _touched(booking, departure_ids) -> bool:
+    """Whether the closure still concerns `booking` (locked by the caller): a closure lifted
+    meanwhile reopened some departures, and their guests are left as they are."""
+    if departure_ids is None:
+        return True
+    still = _still_cancelled(departure_ids)
+    return any(i.departure_id in still for i in booking.items)
+
+
 def _still_cancelled(ids) -> set[int]:
-    rows = db.session.scalars(
+    """Those of `ids` still cancelled, their rows locked after the booking's (PostgreSQL), so a
+    lift waits until this booking's cancel is committed and sees it (`guests_touched`)."""
+    query = (
         select(Departure)
         .where(Departure.id.in_(list(ids) or [-1]), Departure.status == DepartureStatus.CANCELLED)
+        .order_by(Departure.id)
         .execution_options(populate_existing=True)
-    ).all()
-    return {d.id for d in rows}
+    )
+    if not is_sqlite():
+        query = query.with_for_update(of=Departure)
+    return {d.id for d in db.session.scalars(query).all()}
 
 
 def cancel_departure(

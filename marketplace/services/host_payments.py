@@ -14,7 +14,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
 from ..models.states import Outcome
-from ..money import format_vnd
+from ..money import format_vnd, parse_vnd
 from . import audit, booking_events, booking_lifecycle, cancellations, locks, money_rules, outbox
 from .booking_access import can_manage
 from .errors import Conflict, Forbidden, ServiceError
@@ -94,8 +94,8 @@ def decline_pay_at_arrival(booking: Booking, actor, reason: str = "", *, now=Non
 
 def _parse_amount(amount) -> int:
     try:
-        value = int(str(amount).replace(".", "").replace(",", "").replace(" ", ""))
-    except (TypeError, ValueError):
+        value = parse_vnd(amount)  # in the page's way of writing numbers
+    except ValueError:
         raise ServiceError(_("Enter the amount in dong."), "invalid_amount", "amount") from None
     if value <= 0 or value > MAX_AMOUNT:
         raise ServiceError(_("Enter the amount in dong."), "invalid_amount", "amount")

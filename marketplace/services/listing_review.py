@@ -11,6 +11,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from ..clock import utcnow
+from ..database import begin_write, is_sqlite
 from ..extensions import db
 from ..models import Listing, ListingKind, ListingStatus, User
 from ..models.listing import LISTING_TRANSITIONS
@@ -33,7 +34,14 @@ def move_listing(
     now: datetime | None = None,
 ) -> Outcome:
     """Move `listing` to `to` in the caller's transaction; APPLIED writes the audit row (and the
-    reviewer's note, and `published_at` the first time it goes live)."""
+    reviewer's note, and `published_at` the first time it goes live).
+
+    The listing's row is locked and re-read first: two reviewers deciding at once (approve and
+    reject, or approve twice) end with one decision and one mail to the host.
+    """
+    begin_write()
+    db.session.flush()
+    db.session.refresh(listing, with_for_update=not is_sqlite())
     current = listing.status
     outcome = judge(LISTING_TRANSITIONS, current, to)
     if outcome != Outcome.APPLIED:
@@ -84,6 +92,7 @@ def approve(listing: Listing, actor: User, note: str = "") -> Outcome:
         listing, ListingStatus.PUBLISHED, actor=actor, action="approved", note=note
     )
     if outcome == Outcome.REFUSED:
+        db.session.rollback()
         raise _not_pending()
     db.session.commit()
     outbox.kick()  # the host's mail leaves now, not at the next sweep
@@ -100,6 +109,7 @@ def reject(listing: Listing, actor: User, note: str) -> Outcome:
         raise ServiceError(_("Tell the host what to change."), "note_required", "note")
     outcome = move_listing(listing, ListingStatus.DRAFT, actor=actor, action="rejected", note=note)
     if outcome == Outcome.REFUSED:
+        db.session.rollback()
         raise _not_pending()
     db.session.commit()
     outbox.kick()  # the host's mail leaves now, not at the next sweep
@@ -117,6 +127,7 @@ def suspend(listing: Listing, actor: User, note: str = "") -> Outcome:
         listing, ListingStatus.SUSPENDED, actor=actor, action="suspended", note=note
     )
     if outcome == Outcome.REFUSED:
+        db.session.rollback()
         raise Conflict(_("Only a listing on sale or waiting can be suspended."), "not_suspendable")
     db.session.commit()
     outbox.kick()  # the host's mail leaves now, not at the next sweep

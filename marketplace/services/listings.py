@@ -28,6 +28,7 @@ from ..models import (
     RoomType,
     User,
 )
+from ..money import parse_vnd
 from . import audit
 from .errors import NotFound, ServiceError
 
@@ -81,8 +82,8 @@ def get_room_type(user: User, room_type_id: int) -> RoomType:
 
 def parse_int(value, field: str, *, minimum: int = 0, maximum: int = 10**10) -> int:
     try:
-        number = int(str(value).strip().replace(".", "").replace(",", ""))
-    except (TypeError, ValueError):
+        number = parse_vnd(value)  # whole numbers as the page's language writes them
+    except ValueError:
         raise ServiceError(_("Enter a whole number."), "invalid_number", field) from None
     if number < minimum or number > maximum:
         raise ServiceError(

@@ -13,8 +13,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..clock import BUSINESS_TZ, utcnow
+from ..database import begin_write
 from ..extensions import db
 from ..models import (
     LedgerAccount,
@@ -206,9 +208,21 @@ def set_payout_account(
             "invalid_account",
             "account_name",
         )
+    for attempt in range(2):  # a first save racing another one meets the unique host
+        try:
+            return _save_account(host_id, bank_name, number, name, actor, now or utcnow())
+        except IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _save_account(host_id, bank_name, number, name, actor, now) -> PayoutAccount:
+    begin_write()
     account = _account(host_id) or PayoutAccount(host_id=host_id)
     account.bank_name, account.account_number, account.account_name = bank_name, number, name
-    account.updated_at = now or utcnow()
+    account.updated_at = now
     account.updated_by_id = getattr(actor, "id", None)
     db.session.add(account)
     db.session.commit()

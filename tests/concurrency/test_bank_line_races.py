@@ -2,8 +2,6 @@
 line for the same money: either way the money is recorded once. Real separate connections
 (see `racing.race`); SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
 
-import pytest
-
 from marketplace.extensions import db
 from marketplace.models import BankTransfer, BookingStatus, Role, TransferOutcome, User
 from marketplace.services import bank_matching, bank_transfers, host_payments, payments
@@ -13,21 +11,12 @@ from tests.concurrency.racing import (
     books_of,
     fresh_view,
     load_booking,
-    make_racing_app,
     race,
 )
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 ROUNDS = 6
 STATEMENT = "Số tham chiếu,Ngày giao dịch,Số tiền ghi có,Nội dung chi tiết\n{ref},20/11/2026,{amount},{memo}\n"
-
-
-@pytest.fixture
-def racing_app(app):
-    racer = make_racing_app(app)
-    yield racer
-    with racer.app_context():
-        db.engine.dispose()
 
 
 def run_rounds(one_round) -> None:

@@ -3,25 +3,15 @@ departure never holds more people than it has seats. Real connections, both data
 
 from datetime import timedelta
 
-import pytest
-
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import Departure, ListingKind
 from marketplace.services import availability, bookings, rooms_and_departures
 from marketplace.services.booking_requests import Contact, TourRequest
-from tests.concurrency.racing import Side, assert_no_unexpected, make_racing_app, race
+from tests.concurrency.racing import Side, assert_no_unexpected, race
 from tests.factories import make_booking, make_departure, make_listing
 
 ROUNDS = 6
-
-
-@pytest.fixture
-def racing_app(app):
-    racer = make_racing_app(app)
-    yield racer
-    with racer.app_context():
-        db.engine.dispose()
 
 
 def _one_round(racing_app, n: int) -> None:

@@ -39,7 +39,7 @@ def _render(results=None, error=None, preview=None, token=None, status=200, **ex
     line_id = request.args.get("line", "")
     search = (request.args.get("q") or "").strip()[:40]
     candidates = None
-    if line_id.isdigit() and len(line_id) < 10 and search:
+    if line_id.isdecimal() and len(line_id) < 10 and search:
         candidates = bank_matching.find_bookings(search, scope=_scope())
     page = render_template(
         "payments/reconciliation.html",
@@ -110,7 +110,7 @@ def confirm_statement():
 
 
 def _transfer_or_404(raw: str) -> BankTransfer:
-    transfer = db.session.get(BankTransfer, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    transfer = db.session.get(BankTransfer, int(raw)) if raw.isdecimal() and len(raw) < 10 else None
     scope = _scope()
     if transfer is None or (scope is not None and transfer.community_id not in scope):
         abort(404)

@@ -65,10 +65,12 @@ def json_body() -> dict:
     return data
 
 
-def load_views() -> None:
-    """Import the API modules present; each registers its routes on `bp`."""
-    import importlib
-    import pkgutil
-
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+# the view modules, each adding its routes to `bp` (imported last: they import `bp`)
+from . import (  # noqa: E402, F401
+    bookings,
+    catalogue,
+    checkins,
+    messages,
+    openapi,
+    payments,
+)

@@ -33,10 +33,14 @@ def _require_staff():
     return None
 
 
-def load_views() -> None:
-    """Import the view modules present; each registers its routes on `bp`."""
-    import importlib
-    import pkgutil
-
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+# the view modules, each adding its routes to `bp` (imported last: they import `bp`)
+from . import (  # noqa: E402, F401
+    bookings,
+    calendar,
+    dashboard,
+    departures,
+    listings,
+    manifest,
+    payments,
+    registration,
+)
