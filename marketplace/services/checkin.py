@@ -178,11 +178,12 @@ def perform_checkin(
         outcome = _admit(outcome.ticket, scanner, scanned_at, device_id, now)
     elif outcome.result == ALREADY and offline:
         outcome = _reconcile(outcome.ticket, scanner, scanned_at, device_id, now)
-    elif outcome.result == CANCELED and offline:
-        # the phone had no news of the cancel and let the guest in: the host must hear of it
+    elif outcome.result in (CANCELED, NO_SHOW) and offline:
+        # the phone had no news of the cancel (or the no-show) and let the guest in: the host
+        # must hear of it; a guest marked no-show who came after all may be owed an undo
         audit.record(
             outcome.ticket,
-            "admitted_while_cancelled",
+            "admitted_while_cancelled" if outcome.result == CANCELED else "admitted_after_no_show",
             actor=scanner,
             data={"scanned_at": scanned_at.isoformat(), "device": device_id},
         )

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import utcnow
 from ..extensions import db
 from ..models import BookingItem, Scan, Ticket, User
-from .checkin import ALREADY, CANCELED, OK, CheckinResult, sync_scans
+from .checkin import ALREADY, CANCELED, NO_SHOW, OK, CheckinResult, sync_scans
 
 #: how far back a device's scans still bring news
 NEWS_HORIZON = timedelta(days=2)
@@ -67,13 +67,14 @@ def sync(
 def _cancelled_news(scans: list[dict], results: list[CheckinResult]) -> list[dict]:
     news = []
     for scan, result in zip(scans, results, strict=True):
-        if result.result != CANCELED or result.booking is None:
+        if result.result not in (CANCELED, NO_SHOW) or result.booking is None:
             continue
         stamp = scan["scanned_at"].isoformat()
+        kind = "cancelled" if result.result == CANCELED else "no_show"
         news.append(
             {
-                "id": f"cancelled-{result.ticket.id}-{stamp}",
-                "kind": "cancelled",
+                "id": f"{kind}-{result.ticket.id}-{stamp}",
+                "kind": kind,
                 "ticket_id": result.ticket.id,
                 "reference": result.booking.reference,
                 "contact_name": result.booking.contact_name,

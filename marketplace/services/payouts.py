@@ -28,7 +28,7 @@ from ..models import (
     User,
     community_member,
 )
-from . import ledger
+from . import audit, ledger
 from .errors import NotFound, ServiceError
 
 
@@ -221,12 +221,30 @@ def set_payout_account(
 def _save_account(host_id, bank_name, number, name, actor, now) -> PayoutAccount:
     begin_write()
     account = _account(host_id) or PayoutAccount(host_id=host_id)
+    before = _shown_account(account) if account.id else None
     account.bank_name, account.account_number, account.account_name = bank_name, number, name
     account.updated_at = now
     account.updated_by_id = getattr(actor, "id", None)
     db.session.add(account)
+    db.session.flush()
+    # where a host's money goes is audited: a changed account is the first thing to check
+    # when a payout goes astray
+    audit.record(
+        account,
+        "payout_account_set",
+        actor=actor,
+        data={"host_id": host_id, "before": before, "after": _shown_account(account)},
+    )
     db.session.commit()
     return account
+
+
+def _shown_account(account: PayoutAccount) -> dict:
+    return {
+        "bank": account.bank_name,
+        "number_ends": (account.account_number or "")[-4:],
+        "name": account.account_name,
+    }
 
 
 def batch(year: int, month: int, *, scope: set[int] | None = None) -> list[BatchLine]:

@@ -111,6 +111,10 @@ def _messages() -> dict:
             "%(reference)s (%(name)s): admitted offline at %(time)s but the booking was "
             "cancelled meanwhile."
         ),
+        "news_no_show": _(
+            "%(reference)s (%(name)s): admitted offline at %(time)s but the booking was marked "
+            "as no-show. The host can undo it."
+        ),
         "news_also": _("%(reference)s (%(name)s): also scanned by another phone at %(time)s."),
         "news_also_by": _(
             "%(reference)s (%(name)s): also scanned by another phone at %(time)s (%(by)s)."

@@ -69,6 +69,7 @@ export function createSync({ deviceId, T, format, clock, afterSync }) {
   function newsText(item) {
     const values = { reference: item.reference, name: item.contact_name, time: clock(item.scanned_at), by: item.by };
     if (item.kind === "cancelled") return format(T.news_cancelled, values);
+    if (item.kind === "no_show") return format(T.news_no_show, values);
     return format(item.by ? T.news_also_by : T.news_also, values);
   }
 

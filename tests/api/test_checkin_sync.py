@@ -5,9 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, CheckIn, Role, Scan
-from marketplace.services import cancellations, tickets
+from marketplace.models.states import Outcome
+from marketplace.services import cancellations, host_bookings, tickets
 from tests.factories import (
     bearer,
     login,
@@ -103,6 +105,22 @@ def test_an_offline_admission_of_a_booking_cancelled_meanwhile_is_news(client, p
         )
         == 1
     )
+
+
+def test_an_offline_admission_of_a_no_show_is_news_and_audited(client, place):
+    listing, host, first, _ = place
+    booking = make_ticketed_booking(listing, check_in=business_today() - timedelta(days=1))
+    code = secret_of(booking)
+    assert host_bookings.mark_no_show(booking, host) is Outcome.APPLIED
+    body = sync(
+        client, first, [{"secret": code, "scanned_at": at(3), "device_id": "phone-a"}], "phone-a"
+    )
+    assert body["results"][0]["result"] == "no_show"
+    (news,) = body["news"]
+    assert news["kind"] == "no_show" and news["reference"] == booking.reference
+    db.session.expire_all()
+    came = select(func.count(AuditEntry.id)).where(AuditEntry.action == "admitted_after_no_show")
+    assert db.session.scalar(came) == 1
 
 
 @pytest.mark.parametrize("since", ["yesterday", "2026-01-01T00:00:00"])

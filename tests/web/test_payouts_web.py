@@ -128,3 +128,26 @@ def test_the_host_sees_their_payouts_and_where_they_go(client):
     login(client, host)
     page = client.get("/host/statement?month=2026-03").get_data(as_text=True)
     assert payout.reference in page and "no bank account of yours" in page
+
+
+def test_changing_where_a_hosts_money_goes_is_audited(client):
+    from marketplace.models import AuditEntry
+
+    _community, coop, host, _payout = _paid_out()
+    login(client, coop)
+    for number in ("0071000654321", "9988776655"):
+        response = client.post(
+            f"/admin/payouts/{host.id}/account",
+            data={"bank_name": "Vietcombank", "account_number": number, "account_name": "Mai"},
+        )
+        assert response.status_code == 302
+    entries = (
+        db.session.query(AuditEntry)
+        .filter_by(action="payout_account_set")
+        .order_by(AuditEntry.id)
+        .all()
+    )
+    assert [e.actor_id for e in entries] == [coop.id, coop.id]
+    assert entries[0].data["before"] is None
+    assert entries[1].data["before"]["number_ends"] == "4321"
+    assert entries[1].data["after"]["number_ends"] == "6655"

@@ -196,7 +196,7 @@ _NEWS = {
     "required": ["id", "kind", "ticket_id", "reference"],
     "properties": {
         "id": {"type": "string", "description": "Stable: the same news may come twice"},
-        "kind": {"type": "string", "enum": ["also_scanned", "cancelled"]},
+        "kind": {"type": "string", "enum": ["also_scanned", "cancelled", "no_show"]},
         "ticket_id": {"type": "integer"},
         "reference": {"type": "string"},
         "contact_name": {"type": "string"},
