@@ -1,10 +1,9 @@
 """Reading the statement exports of Vietnamese banks (CSV or XLSX) into credit lines.
 
-Banks put title rows above the table (the bank's name, the account, the period), name their
-columns in Vietnamese, English or both ("Ngày giao dịch/Transaction date"), split money into a
-debit and a credit column, and write amounts with dots or commas between thousands. The header
-row is therefore found by its column names; debit lines are skipped and counted; amounts are
-parsed with Babel into whole dong. Nothing is written here: `bank_transfers` imports the lines.
+Banks put title rows above the table, name columns in Vietnamese, English or both, split money
+into debit and credit columns and write thousands with dots or commas. So the header row is
+found by its column names, debit lines are skipped and counted, amounts are parsed with Babel
+into whole dong. Nothing is written here: `bank_transfers` imports the lines.
 """
 
 import csv
@@ -19,6 +18,7 @@ from decimal import Decimal
 from babel.numbers import NumberFormatError
 from flask_babel import gettext as _
 
+from ..clock import BUSINESS_TZ
 from ..money import parse_vnd
 from .errors import ServiceError
 
@@ -193,10 +193,8 @@ def _find_header(rows: list[list]) -> tuple[int, dict[str, int | None]]:
 
 
 def parse_amount(value) -> int | None:
-    """Whole dong from a cell: 1500000, "1.500.000", "1,500,000", "1.500.000,00", "-50.000 VND".
-
-    None for an empty cell; ServiceError-free: a value that is no amount gives ValueError.
-    """
+    """Whole dong from a cell ("1.500.000", "1,500,000.00", "-50.000 VND"); None when empty,
+    ValueError for a value that is no amount."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -233,9 +231,26 @@ def _locale_of(text: str) -> str:
     return "en"
 
 
-def _when(value) -> datetime | None:
-    from .bank_transfers import parse_when  # one reading of dates for notifications and files
+def parse_when(value: str) -> datetime | None:
+    """The one reading of a bank's date, for statement files and bank notifications alike."""
+    value = (value or "").strip()
+    for pattern in (
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y",
+        "%d-%m-%Y",
+    ):
+        try:
+            return datetime.strptime(value[:19], pattern).replace(tzinfo=BUSINESS_TZ)
+        except ValueError:
+            continue
+    return None
 
+
+def _when(value) -> datetime | None:
     if isinstance(value, datetime):
         return parse_when(value.strftime("%Y-%m-%d %H:%M:%S"))
     if isinstance(value, date):

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import BUSINESS_TZ, utcnow
+from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import db
 from ..models import (
@@ -30,7 +30,14 @@ from ..models import (
     TransferOutcome,
 )
 from . import audit, money_rules, outbox, payments
-from .bank_statements import MAX_TRANSFER, ParsedStatement, StatementLine, parse_rows, read_csv
+from .bank_statements import (
+    MAX_TRANSFER,
+    ParsedStatement,
+    StatementLine,
+    parse_rows,
+    parse_when,
+    read_csv,
+)
 from .errors import ServiceError
 from .locks import locked_booking
 from .references import ALPHABET, LENGTH
@@ -54,24 +61,6 @@ def find_references(memo: str) -> list[str]:
     """Booking references written in a memo, dash restored, in order of appearance."""
     text = (memo or "").upper()
     return [f"{prefix}-{code}" for prefix, code in _REFERENCE_RE.findall(text)]
-
-
-def parse_when(value: str) -> datetime | None:
-    value = (value or "").strip()
-    for pattern in (
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d",
-        "%d/%m/%Y %H:%M:%S",
-        "%d/%m/%Y %H:%M",
-        "%d/%m/%Y",
-        "%d-%m-%Y",
-    ):
-        try:
-            return datetime.strptime(value[:19], pattern).replace(tzinfo=BUSINESS_TZ)
-        except ValueError:
-            continue
-    return None
 
 
 def _booking_id_for(memo: str, scope: set[int] | None = None) -> int | None:
