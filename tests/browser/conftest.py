@@ -1,6 +1,7 @@
 """A real browser (Debian Chromium through Playwright) against the app served on a local port."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,17 @@ def shot():
         return path
 
     return take
+
+
+@pytest.fixture
+def wait_until():
+    """Poll a script in the page until it is true: `page.wait_for_function` evaluates its string
+    with eval when it has to poll, which our Content-Security-Policy (no 'unsafe-eval') forbids."""
+
+    def wait(page, script: str, seconds: float = 15) -> None:
+        deadline = time.monotonic() + seconds
+        while not page.evaluate(script):
+            assert time.monotonic() < deadline, f"still false after {seconds} s: {script}"
+            page.wait_for_timeout(100)
+
+    return wait

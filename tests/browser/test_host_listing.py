@@ -22,7 +22,7 @@ def fresh(listing_id: int) -> Listing:
 
 
 def test_a_host_fills_the_listing_in_sections_on_a_phone(
-    live_server, browser_instance, shot, tmp_path
+    live_server, browser_instance, shot, tmp_path, wait_until
 ):
     host = make_user(Role.HOST, community=make_community(), name="Chị Lan")
     house, river = tmp_path / "house.jpg", tmp_path / "river.png"
@@ -62,9 +62,7 @@ def test_a_host_fills_the_listing_in_sections_on_a_phone(
         # location from the phone's position
         page.click("nav.section-menu a[href='#location']")
         page.click("#use-position")
-        page.wait_for_function(
-            "document.querySelector('#location-form [name=latitude]').value !== ''"
-        )
+        wait_until(page, "document.querySelector('#location-form [name=latitude]').value !== ''")
         assert page.input_value("#location-form [name=latitude]") == "21.853712"
         page.click("#location-form button[type=submit]")
         page.wait_for_load_state()
@@ -104,7 +102,7 @@ def test_a_host_fills_the_listing_in_sections_on_a_phone(
         )
         page.click("#upload-photo")
         page.wait_for_selector("#upload-status p")
-        page.wait_for_function("document.querySelectorAll('#photo-list img').length === 2")
+        wait_until(page, "document.querySelectorAll('#photo-list img').length === 2")
         assert page.evaluate("window.stayedOnPage") is True
         assert "notes.jpg was not added" in page.inner_text("#upload-status")
         assert "Photos added: 2" in page.inner_text("#upload-status")

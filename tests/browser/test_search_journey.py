@@ -9,7 +9,7 @@ from marketplace.clock import business_today
 pytestmark = pytest.mark.browser
 
 
-def test_search_huu_lien_for_two_guests_two_nights(live_server, phone, shot, runner):
+def test_search_huu_lien_for_two_guests_two_nights(live_server, phone, shot, runner, wait_until):
     result = runner.invoke(args=["demo", "seed"])  # with the generated photos
     assert result.exit_code == 0, result.output
     arrival = business_today() + timedelta(days=12)
@@ -30,7 +30,7 @@ def test_search_huu_lien_for_two_guests_two_nights(live_server, phone, shot, run
     assert "total for 2 nights" in cards.first.inner_text()
     assert page.locator(".listing-card img[loading=lazy][srcset]").count() >= 3
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    _load_lazy_images(page)
+    _load_lazy_images(page, wait_until)
     shot(page, "search-results")
 
     cards.first.locator("a").click()
@@ -40,7 +40,7 @@ def test_search_huu_lien_for_two_guests_two_nights(live_server, phone, shot, run
     assert book.locator("input[name=guests]").get_attribute("value") == "2"
     assert page.get_by_role("heading", name="Availability").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    _load_lazy_images(page)
+    _load_lazy_images(page, wait_until)
     shot(page, "listing-page")
 
     page.goto(f"{live_server}/c/huu-lien/poster")
@@ -50,9 +50,9 @@ def test_search_huu_lien_for_two_guests_two_nights(live_server, phone, shot, run
     assert errors == []
 
 
-def _load_lazy_images(page) -> None:
+def _load_lazy_images(page, wait_until) -> None:
     """Scroll every lazy picture into view, as a visitor would, so the full-page shot shows it."""
     for image in page.locator("img[loading=lazy]").all():
         image.scroll_into_view_if_needed()
-    page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+    wait_until(page, "Array.from(document.images).every(i => i.complete)")
     page.evaluate("window.scrollTo(0, 0)")
