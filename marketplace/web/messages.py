@@ -16,6 +16,7 @@ from ..services import messages
 from ..services.errors import ServiceError
 from ..services.references import normalize_reference
 from .booking_access import holds_link, remember_guest_booking
+from .security import bearer_user
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
@@ -28,8 +29,6 @@ def sender_key() -> str:
     """Messages are limited per sender: the account (site or API token), else the address."""
     if current_user.is_authenticated:
         return f"messages:user:{current_user.id}"
-    from .api import bearer_user
-
     user = bearer_user() if request.path.startswith("/api/") else None
     if user is not None:
         return f"messages:user:{user.id}"

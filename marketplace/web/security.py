@@ -7,6 +7,7 @@ from flask import abort, request
 from flask_login import current_user, login_required
 
 from ..models import Role
+from ..services import accounts
 
 
 def roles_required(*roles: Role):
@@ -39,3 +40,11 @@ def safe_next(target: str | None, default: str) -> str:
 
 def next_param() -> str | None:
     return request.args.get("next") or request.form.get("next")
+
+
+def bearer_user():
+    """The user of the request's `Authorization: Bearer` token, or None."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    return accounts.user_for_token(header.removeprefix("Bearer ").strip())

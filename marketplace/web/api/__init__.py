@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from ...extensions import csrf
 from ...http import error_body
 from ...models import Role
-from ...services import accounts
 from ...services.errors import ServiceError
+from ..security import bearer_user
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -29,13 +29,6 @@ def _api_error(exc: ApiError):
 @bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError):
     return jsonify(error_body(exc.code, exc.message, exc.field)), exc.status
-
-
-def bearer_user():
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    return accounts.user_for_token(header.removeprefix("Bearer ").strip())
 
 
 def token_required(*roles: Role):

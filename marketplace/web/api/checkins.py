@@ -19,7 +19,8 @@ from ...clock import business_today
 from ...models.states import Outcome
 from ...services import checkin, checkin_sync, checkin_undo, guest_manifest
 from ...services.booking_requests import parse_date
-from . import ApiError, bearer_user, bp, json_body
+from ..security import bearer_user
+from . import ApiError, bp, json_body
 
 
 def scanner_required(view):
