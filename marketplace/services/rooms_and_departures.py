@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ..clock import BUSINESS_TZ, to_business_time, utcnow
 from ..database import begin_write
@@ -105,38 +105,6 @@ def remove_price_rule(listing: Listing, actor: User, rule_id: int) -> None:
     db.session.delete(rule)
     audit.record(listing, "price_rule_removed", actor=actor, data={"price_rule_id": rule_id})
     db.session.commit()
-
-
-def set_date_price(room_type: RoomType, actor: User, night: date, price: int | None) -> None:
-    """One night's own price for this room type (None: back to the rules); commits."""
-    db.session.execute(
-        delete(PriceRule).where(
-            PriceRule.room_type_id == room_type.id,
-            PriceRule.kind == PriceRuleKind.DATE,
-            PriceRule.start_date == night,
-        )
-    )
-    if price is not None:
-        db.session.add(
-            PriceRule(
-                listing_id=room_type.listing_id,
-                room_type_id=room_type.id,
-                kind=PriceRuleKind.DATE,
-                start_date=night,
-                end_date=night,
-                nightly_price=price,
-            )
-        )
-    audit.record(
-        room_type.listing,
-        "date_price",
-        actor=actor,
-        data={"room_type_id": room_type.id, "night": night.isoformat(), "price": price},
-    )
-    db.session.commit()
-
-
-# --- departures ------------------------------------------------------------------------------
 
 
 def parse_time(value, field: str = "time") -> time:
