@@ -124,22 +124,39 @@ def parse_items(raw_items, today: date | None = None) -> list[StayRequest | Tour
     return [parse_item(raw, i, today) for i, raw in enumerate(raw_items)]
 
 
+class _Problems:
+    """Every field a check finds wrong, raised at once: a form shows them all in one answer."""
+
+    def __init__(self):
+        self.found: dict[str, tuple[str, str]] = {}
+
+    def add(self, message: str, field: str, code: str = "invalid") -> None:
+        self.found.setdefault(field, (str(message), code))
+
+    def raise_any(self) -> None:
+        if self.found:
+            field, (message, code) = next(iter(self.found.items()))
+            problems = {f: m for f, (m, _c) in self.found.items()}
+            raise ServiceError(message, code, field, problems=problems)
+
+
 def parse_contact(raw) -> Contact:
     if not isinstance(raw, dict):
         raise invalid(_("Contact details are required."), "contact")
+    problems = _Problems()
     name = str(raw.get("name") or "").strip()
     if not name or len(name) > 120:
-        raise invalid(_("Enter your name."), "contact.name")
+        problems.add(_("Enter your name."), "contact.name")
+    email = phone = ""
     try:
         email = normalize_email(str(raw.get("email") or ""))
     except ServiceError as exc:
-        raise invalid(exc.message, "contact.email", "invalid_email") from None
+        problems.add(exc.message, "contact.email", "invalid_email")
     try:
         phone = parse_phone(str(raw.get("phone") or ""))  # E.164 when the country is known
     except ValueError:
-        raise invalid(
-            _("Enter a phone number we can call, e.g. +84 912 345 678."), "contact.phone"
-        ) from None
+        problems.add(_("Enter a phone number we can call, e.g. +84 912 345 678."), "contact.phone")
+    problems.raise_any()
     return Contact(name=name, email=email, phone=phone)
 
 
@@ -147,32 +164,38 @@ def parse_guest(raw, index: int) -> GuestDetails:
     prefix = f"guests[{index}]."
     if not isinstance(raw, dict):
         raise invalid(_("Each guest must be an object."), f"guests[{index}]")
+    problems = _Problems()
     full_name = str(raw.get("full_name") or "").strip()
     if not full_name or len(full_name) > 120:
-        raise invalid(_("Enter the guest's full name."), f"{prefix}full_name")
+        problems.add(_("Enter the guest's full name."), f"{prefix}full_name")
     nationality = str(raw.get("nationality") or "").strip().upper()
     if nationality not in COUNTRY_CODES:
-        raise invalid(_("Choose a country (ISO code such as VN, KR, FR)."), f"{prefix}nationality")
+        problems.add(_("Choose a country (ISO code such as VN, KR, FR)."), f"{prefix}nationality")
     dob = raw.get("date_of_birth")
-    date_of_birth = parse_date(dob, f"{prefix}date_of_birth") if dob else None
+    date_of_birth = None
+    try:
+        date_of_birth = parse_date(dob, f"{prefix}date_of_birth") if dob else None
+    except ServiceError as exc:
+        problems.add(exc.message, exc.field or f"{prefix}date_of_birth", exc.code)
     if date_of_birth and not (date(1900, 1, 1) <= date_of_birth <= business_today()):
-        raise invalid(_("Enter a real date of birth."), f"{prefix}date_of_birth")
+        problems.add(_("Enter a real date of birth."), f"{prefix}date_of_birth")
     passport = str(raw.get("passport_number") or "").strip().upper() or None
-    if nationality != "VN":
+    if nationality != "VN":  # an unknown country counts as foreign: its papers are asked too
         if not passport:
-            raise invalid(
+            problems.add(
                 _(
                     "Foreign guests need a passport number: the host registers the stay with the police."
                 ),
                 f"{prefix}passport_number",
             )
-        if not re.fullmatch(r"[A-Z0-9<-]{5,20}", passport):
-            raise invalid(_("Enter the passport number as printed."), f"{prefix}passport_number")
-        if date_of_birth is None:
-            raise invalid(_("Enter the guest's date of birth."), f"{prefix}date_of_birth")
+        elif not re.fullmatch(r"[A-Z0-9<-]{5,20}", passport):
+            problems.add(_("Enter the passport number as printed."), f"{prefix}passport_number")
+        if dob is None or dob == "":
+            problems.add(_("Enter the guest's date of birth."), f"{prefix}date_of_birth")
     sex = str(raw.get("sex") or "").strip().upper() or None
     if sex not in (None, "M", "F"):
-        raise invalid(_("Choose male or female."), f"{prefix}sex")
+        problems.add(_("Choose male or female."), f"{prefix}sex")
+    problems.raise_any()
     return GuestDetails(full_name, nationality, date_of_birth, passport, sex)
 
 

@@ -6,12 +6,20 @@ class ServiceError(Exception):
     status = 400
 
     def __init__(
-        self, message: str, code: str, field: str | None = None, status: int | None = None
+        self,
+        message: str,
+        code: str,
+        field: str | None = None,
+        status: int | None = None,
+        problems: dict[str, str] | None = None,
     ):
         super().__init__(message)
         self.message = str(message)
         self.code = code
         self.field = field
+        #: every field found wrong, {field: message}, when a check looks at several at once; the
+        #: first is also `message`/`field`, which the API answers with
+        self.problems = problems or ({field: self.message} if field else {})
         if status is not None:
             self.status = status
 

@@ -153,20 +153,6 @@ def book():
     )
 
 
-#: values the booking rules accept, put in place of a field found wrong so that the next problem
-#: surfaces: the rules stay in booking_requests, yet one submit names every wrong field
-STAND_INS = {
-    "name": "A",
-    "email": "guest@example.test",
-    "phone": "+84 912 345 678",
-    "full_name": "A",
-    "nationality": "FR",  # a foreign guest: the passport and birth date are checked too
-    "date_of_birth": "1990-01-01",
-    "passport_number": "X0000000",
-    "sex": "",
-}
-
-
 def _contact(form: BookingForm) -> dict:
     return {"name": form.name.data, "email": form.email.data, "phone": form.phone.data}
 
@@ -182,20 +168,17 @@ def _guest(form: BookingForm) -> dict:
 
 
 def form_problems(form: BookingForm) -> dict[str, str]:
-    """{form field: message} for every field the booking rules refuse."""
+    """{form field: message} for every field the booking rules refuse (they name them all)."""
     problems: dict[str, str] = {}
     checks = ((parse_contact, _contact(form)), (lambda raw: parse_guests([raw]), _guest(form)))
     for parse, raw in checks:
-        for _attempt in range(len(raw) + 1):
-            try:
-                parse(raw)
-                break
-            except ServiceError as exc:
-                name = FORM_FIELDS.get(exc.field or "")
-                if name is None or name in problems:
-                    break
-                problems[name] = exc.message
-                raw[name] = STAND_INS[name]
+        try:
+            parse(raw)
+        except ServiceError as exc:
+            for field, message in exc.problems.items():
+                name = FORM_FIELDS.get(field)
+                if name is not None:
+                    problems.setdefault(name, message)
     return problems
 
 

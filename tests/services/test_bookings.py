@@ -147,3 +147,20 @@ def test_tour_seats_are_counted():
         bookings.place_booking([TourRequest(departure.id, 2)], CONTACT)
     assert excinfo.value.code == "sold_out"
     assert availability.seats_left([departure])[departure.id] == 1
+
+
+def test_contact_and_guest_checks_name_every_wrong_field_the_first_leading():
+    from marketplace.services.booking_requests import parse_contact, parse_guests
+    from marketplace.services.errors import ServiceError
+
+    with pytest.raises(ServiceError) as contact:
+        parse_contact({"name": "", "email": "nope", "phone": "x"})
+    assert contact.value.field == "contact.name"
+    assert set(contact.value.problems) == {"contact.name", "contact.email", "contact.phone"}
+    with pytest.raises(ServiceError) as guest:
+        parse_guests([{"full_name": "", "nationality": "ZZ", "sex": "Q"}])
+    assert guest.value.field == "guests[0].full_name"
+    assert set(guest.value.problems) == {
+        f"guests[0].{f}"
+        for f in ("full_name", "nationality", "passport_number", "date_of_birth", "sex")
+    }
