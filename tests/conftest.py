@@ -6,6 +6,7 @@ works in a schema of its own, dropped at the end, so parallel runs do not meet.
 
 import os
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from urllib.parse import quote
@@ -13,6 +14,7 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
 from config import TestConfig
@@ -91,16 +93,30 @@ def _clean_tables(app):
     ctx.push()
     yield
     db.session.remove()
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            joined = ", ".join(f'"{name}"' for name in tables)
-            conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f'DELETE FROM "{name}"'))
+    _empty_tables()
     limiter.reset()
     ctx.pop()
+
+
+def _empty_tables(attempts: int = 5) -> None:
+    """TRUNCATE can deadlock with a request the live server is still answering for a page a
+    browser test just closed (each takes the tables' locks in its own order); PostgreSQL then
+    aborts one of them, and if it was ours, try again."""
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    for attempt in range(attempts):
+        try:
+            with db.engine.begin() as conn:
+                if db.engine.dialect.name == "postgresql":
+                    joined = ", ".join(f'"{name}"' for name in tables)
+                    conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
+                else:
+                    for name in tables:
+                        conn.execute(text(f'DELETE FROM "{name}"'))
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture(scope="session")
