@@ -7,15 +7,27 @@ STAMP := $(VENV)/.installed
 EMULATOR_PORT ?= 12111
 PORT ?= 5000
 
-.PHONY: demo test install translations translations-update lint bench-search clean serve css
+.PHONY: demo test install lock translations translations-update lint bench-search clean serve css
 
-$(STAMP): pyproject.toml
+# exact versions with their hashes from the dev lock, then the project itself in editable mode
+# (its build requirements, setuptools and Babel, come from the lock: no build isolation)
+$(STAMP): requirements-dev.lock pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# after a change to the dependencies in pyproject.toml; `make lock UPGRADE=--upgrade` takes the
+# newest versions the ranges allow. Both files are resolved for Python 3.11 on Linux x86_64; the
+# runtime lock takes the dev lock's versions, so both install the same runtime.
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" $(UPGRADE)
+lock:
+	test -x $(BIN)/uv || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); $(BIN)/pip install --quiet uv; }
+	$(LOCK) --extra dev -o requirements-dev.lock
+	$(LOCK) --constraint requirements-dev.lock -o requirements.lock
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile -f -d translations
@@ -56,4 +68,4 @@ bench-search: $(STAMP)
 	$(BIN)/python bench/search.py
 
 clean:
-	rm -rf $(VENV) instance/marketplace.sqlite*
+	rm -rf $(VENV) instance/marketplace.sqlite* build *.egg-info

@@ -1,11 +1,5 @@
-"""Entry point for gunicorn (`gunicorn wsgi:app`) and the `flask --app wsgi` commands."""
+"""`gunicorn wsgi:app` and `flask --app wsgi` from a checkout: the app of `marketplace/wsgi.py`."""
 
-import gc
+from marketplace.wsgi import app
 
-from marketplace import create_app
-
-app = create_app()
-
-# What start-up allocated lives as long as the worker: keep the collector from walking it again
-# on every full collection (one search in ten paid 60-70 ms for that before).
-gc.freeze()
+__all__ = ["app"]

@@ -5,17 +5,26 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import config_for
-
+from .config import config_for, instance_defaults
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """templates, static, translations or migrations: inside the package when installed from a
+    wheel (setup.py puts them there), else at the top of the source checkout."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name
 
 
 def create_app(config=None) -> Flask:
     """Build the app. `config` is an environment name, a settings class, or a dict of overrides."""
     app = Flask(
         __name__,
-        template_folder="../templates",
-        static_folder="../static",
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        static_url_path="/static",
         instance_relative_config=True,
         # one folder per instance when several run from one checkout (deploy/rehearsal.py)
         instance_path=os.environ.get("INSTANCE_PATH") or None,
@@ -31,9 +40,8 @@ def create_app(config=None) -> Flask:
     else:
         app.config.from_object(config)
 
-    app.config.setdefault(
-        "BABEL_TRANSLATION_DIRECTORIES", str(Path(app.root_path).parent / "translations")
-    )
+    _fill_instance_defaults(app)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(resource_dir("translations")))
 
     from . import date_formats, edge, http, i18n, models  # noqa: F401  (models register tables)
     from .database import configure_engine_events, engine_options
@@ -47,7 +55,7 @@ def create_app(config=None) -> Flask:
     migrate.init_app(
         app,
         db,
-        directory=str(app.root_path + "/../migrations"),
+        directory=str(resource_dir("migrations")),
         render_as_batch=True,
         compare_type=True,
     )
@@ -83,6 +91,19 @@ def create_app(config=None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _fill_instance_defaults(app: Flask) -> None:
+    """Unset file settings go to the instance folder, created for the default SQLite database."""
+    defaults = instance_defaults(app.instance_path)
+    for key, value in defaults.items():
+        if not app.config.get(key):
+            app.config[key] = value
+    if app.config["SQLALCHEMY_DATABASE_URI"] == defaults["SQLALCHEMY_DATABASE_URI"]:
+        try:
+            os.makedirs(app.instance_path, exist_ok=True)
+        except OSError:
+            pass  # read-only install: SQLite then names the folder it cannot open
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,15 +1,21 @@
 """Command line: demo data, users, API tokens (`flask --app wsgi --help`)."""
 
+import importlib.util
+
 import click
 from flask import Flask
 
 from .models import Role
-from .services import cancellations
-from .services.errors import ServiceError
+from .services.payments import cancellations
+from .services.shared.errors import ServiceError
 
 
 def register_cli(app: Flask) -> None:
-    app.cli.add_command(demo)
+    # `flask demo`: developer tools, in a checkout only (the wheel leaves marketplace.devtools out)
+    if importlib.util.find_spec("marketplace.devtools") is not None:
+        from .devtools.demo_cli import demo
+
+        app.cli.add_command(demo)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
     app.cli.add_command(bookings)
@@ -28,29 +34,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(rates)
 
 
-@click.group(help="Demo data.")
-def demo():
-    pass
-
-
-@demo.command(
-    "seed", help="Load the demo villages, accounts, listings and departures (idempotent)."
-)
-@click.option("--no-photos", is_flag=True, help="Skip generating listing pictures.")
-def demo_seed(no_photos: bool):
-    from flask import current_app
-
-    from .services import demo as demo_service
-
-    if current_app.config.get("ENV_NAME") == "production":
-        # demo accounts share one published password: never on a real site
-        raise click.ClickException("demo seed refuses to run in production (MARKETPLACE_ENV)")
-
-    counts = demo_service.seed(with_photos=not no_photos)
-    click.echo(", ".join(f"{name}: +{n}" for name, n in counts.items()))
-    click.echo(f"Demo password for every account: {demo_service.DEMO_PASSWORD}")
-
-
 @click.group(help="User accounts.")
 def users():
     pass
@@ -63,7 +46,7 @@ def users():
 @click.option("--name", default="")
 @click.option("--community", "communities", multiple=True, help="Community slug (repeatable).")
 def users_create(email, role, password, name, communities):
-    from .services import accounts
+    from .services.accounts import accounts
 
     try:
         user = accounts.create_user(
@@ -85,7 +68,7 @@ def tokens():
 @click.argument("email")
 @click.option("--name", default="cli")
 def tokens_create(email, name):
-    from .services import accounts
+    from .services.accounts import accounts
 
     user = accounts.find_user(email)
     if user is None:
@@ -96,7 +79,7 @@ def tokens_create(email, name):
 
 
 def _token_owner(email):
-    from .services import accounts
+    from .services.accounts import accounts
 
     user = accounts.find_user(email)
     if user is None:
@@ -107,7 +90,7 @@ def _token_owner(email):
 @tokens.command("list", help="List EMAIL's tokens: id, name, made, last used, revoked.")
 @click.argument("email")
 def tokens_list(email):
-    from .services import api_tokens
+    from .services.accounts import api_tokens
 
     def when(moment):
         return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
@@ -126,7 +109,7 @@ def tokens_list(email):
 @click.argument("email")
 @click.argument("token_id", type=int)
 def tokens_revoke(email, token_id):
-    from .services import api_tokens
+    from .services.accounts import api_tokens
 
     try:
         api_tokens.revoke_token(_token_owner(email), token_id)
@@ -154,7 +137,7 @@ def bookings_expire():
     help="Refund in full the tourists of a cancelled departure who chose no other one by its day.",
 )
 def bookings_refund_unanswered():
-    from .services import closures
+    from .services.backoffice import closures
 
     refunded = closures.refund_unanswered()
     click.echo(f"refunded {len(refunded)} booking(s) {' '.join(refunded)}".rstrip())
@@ -167,7 +150,7 @@ def calendars():
 
 @calendars.command("sync", help="Pull every external iCal feed; a broken one is reported.")
 def calendars_sync():
-    from .services import calendars as calendar_service
+    from .services.catalogue import calendars as calendar_service
 
     results = calendar_service.sync_all()
     for result in results:
@@ -190,7 +173,7 @@ def guests():
 )
 @click.option("--days", type=int, default=None)
 def guests_erase_passports(days):
-    from .services import registration
+    from .services.backoffice import registration
 
     count = registration.erase_passports(days=days)
     click.echo(f"passport numbers erased: {count}")

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from marketplace.demo_data import COMMUNITIES, DEMO_PASSWORD, LISTINGS, USERS
 from marketplace.devtools.demo_art import SCENES, render_scene
+from marketplace.devtools.demo_data import COMMUNITIES, DEMO_PASSWORD, LISTINGS, USERS
 
 AMENITIES = {
     "wifi",
@@ -253,7 +253,7 @@ def test_chinese_and_korean_are_written_in_their_own_scripts():
 
 
 def test_every_chinese_and_korean_text_belongs_to_a_demo_text():
-    from marketplace.demo_texts_zh_ko import TEXTS
+    from marketplace.devtools.demo_texts_zh_ko import TEXTS
 
     english = {t["en"] for _path, t in _texts({"communities": COMMUNITIES, "listings": LISTINGS})}
     assert set(TEXTS) == english

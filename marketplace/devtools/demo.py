@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from .. import demo_data
 from ..clock import BUSINESS_TZ, business_today, utcnow
 from ..extensions import db
 from ..models import (
@@ -22,7 +21,9 @@ from ..models import (
     RoomType,
     User,
 )
-from . import accounts, exchange_rates, photos
+from ..services.accounts import accounts
+from ..services.catalogue import exchange_rates, photos
+from . import demo_data
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEPARTURE_DAYS = 90
@@ -134,7 +135,7 @@ def _listing(spec: dict, communities: dict, users: dict, with_photos: bool) -> L
     for rule in spec.get("price_rules", []):
         listing.price_rules.extend(_price_rules(rule))
     if with_photos and spec.get("scene"):
-        from ..devtools.demo_art import render_scene
+        from .demo_art import render_scene
 
         for n in range(2):
             image = render_scene(spec["scene"], seed=zlib.crc32(spec["key"].encode()) % 10_000 + n)
