@@ -7,8 +7,8 @@ import pytest
 
 from marketplace.clock import business_today
 from marketplace.models import ListingKind
-from marketplace.services import bookings
-from marketplace.services.booking_requests import Contact, StayRequest
+from marketplace.services.booking import bookings
+from marketplace.services.booking.booking_requests import Contact, StayRequest
 from tests.factories import make_community, make_departure, make_listing
 
 

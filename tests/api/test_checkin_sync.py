@@ -9,7 +9,9 @@ from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, CheckIn, Role, Scan
 from marketplace.models.states import Outcome
-from marketplace.services import cancellations, host_bookings, tickets
+from marketplace.services.backoffice import host_bookings
+from marketplace.services.booking import tickets
+from marketplace.services.payments import cancellations
 from tests.factories import (
     bearer,
     login,
@@ -208,7 +210,7 @@ def test_undo_is_refused_for_a_cancelled_booking_and_forbidden_to_guides(client,
 
 def test_undo_of_a_void_ticket_is_refused(client, place):
     from marketplace.models import Booking, BookingStatus, TicketStatus
-    from marketplace.services import locks
+    from marketplace.services.shared import locks
 
     listing, host, guide, _ = place
     booking = make_ticketed_booking(listing)

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, BookingStatus, CheckIn, Role, Scan
-from marketplace.services import accounts, bookings, cancellations, ticket_tokens, tickets
+from marketplace.services.accounts import accounts
+from marketplace.services.booking import bookings, ticket_tokens, tickets
+from marketplace.services.payments import cancellations
 from tests.factories import (
     bearer,
     login,
@@ -109,7 +111,7 @@ def test_a_ticket_for_another_day_is_wrong_date(client, place):
 
 
 def test_the_last_night_is_valid_and_the_departure_morning_is_not(place):
-    from marketplace.services import checkin
+    from marketplace.services.checkin import checkin
 
     _, listing, guide = place
     start = business_today() + timedelta(days=2)

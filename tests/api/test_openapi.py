@@ -2,6 +2,9 @@
 
 import re
 
+from marketplace.models import Role
+from tests.factories import bearer, make_user
+
 
 def _documented(client) -> set[tuple[str, str]]:
     document = client.get("/api/v1/openapi.json").get_json()
@@ -39,3 +42,46 @@ def test_references_in_the_document_resolve(client):
         for part in ref.split("/"):
             assert part in node, ref
             node = node[part]
+
+
+def test_the_document_is_generated_with_auth_errors_and_tags(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["servers"] == [{"url": "/api/v1"}]
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            label = f"{method} {path}"
+            assert operation["summary"] and operation["tags"], label
+            for status, answer in operation["responses"].items():
+                if status.startswith("4"):
+                    assert answer["content"]["application/json"]["schema"] == error, label
+    assert document["paths"]["/communities"]["get"]["security"] == []
+    assert document["paths"]["/checkins"]["post"]["security"] == [{"bearer": []}, {"session": []}]
+    assert (
+        document["paths"]["/bookings/{reference}/cancel"]["post"]["requestBody"]["required"]
+        is False
+    )
+
+
+def test_several_problems_come_in_one_envelope(client):
+    response = client.post(
+        "/api/v1/checkins/sync",
+        json={"scans": [{"secret": "", "scanned_at": "yesterday"}], "since": "2026-01-01T10:00"},
+        headers=bearer(make_user(Role.GUIDE)),
+    )
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["field"] == "scans[0].secret" and error["code"] == "required"
+    assert set(error["problems"]) == {"scans[0].secret", "scans[0].scanned_at", "since"}
+
+
+def test_a_body_that_is_not_an_object_is_invalid_json(client):
+    for data in ("[1, 2]", "{nope", ""):
+        response = client.post(
+            "/api/v1/checkins",
+            data=data,
+            headers={**bearer(make_user(Role.GUIDE)), "Content-Type": "application/json"},
+        )
+        assert response.status_code == 400
+        assert response.get_json()["error"]["code"] == "invalid_json"

@@ -1,14 +1,17 @@
-"""Public JSON API, version 1: bearer tokens, one error envelope, never a 500 body of HTML."""
+"""Public JSON API, version 1: bearer tokens, one error envelope, never a 500 body of HTML.
+
+Input is validated and the OpenAPI document generated from the models of `web/schemas`
+(`openapi.endpoint`)."""
 
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 from flask_babel import gettext as _
 
 from ...extensions import csrf
 from ...http import error_body
 from ...models import Role
-from ...services.errors import ServiceError
+from ...services.shared.errors import ServiceError
 from ..security import bearer_user
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -28,7 +31,10 @@ def _api_error(exc: ApiError):
 
 @bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError):
-    return jsonify(error_body(exc.code, exc.message, exc.field)), exc.status
+    body = error_body(exc.code, exc.message, exc.field)
+    if len(exc.problems) > 1:  # a form-like check found several: all of them, as for pydantic's
+        body["error"]["problems"] = {field: str(text) for field, text in exc.problems.items()}
+    return jsonify(body), exc.status
 
 
 def token_required(*roles: Role):
@@ -48,14 +54,6 @@ def token_required(*roles: Role):
         return wrapped
 
     return decorator
-
-
-def json_body() -> dict:
-    """The request's JSON object. Raises ApiError 400 when it is missing or malformed."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", _("The body must be a JSON object."))
-    return data
 
 
 # the view modules, each adding its routes to `bp` (imported last: they import `bp`)

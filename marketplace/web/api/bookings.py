@@ -1,18 +1,22 @@
 """Bookings through the API: place (idempotent), list, read, cancel. Others' bookings are 404."""
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ...clock import business_today
 from ...extensions import limiter
-from ...i18n import LANGUAGE_NAMES, request_language, supported
+from ...i18n import request_language, supported
 from ...models import Booking, BookingStatus, Role
-from ...services import booking_queries, bookings, cancellations, payment_status
-from ...services.booking_access import can_view
-from ...services.booking_requests import parse_contact, parse_guests, parse_items
+from ...services.booking import booking_queries, bookings
+from ...services.booking.booking_access import can_view
+from ...services.booking.booking_requests import parse_contact, parse_guests, parse_items
+from ...services.payments import cancellations, payment_status
 from ..booking import hold_limit, hold_made
-from . import ApiError, bp, json_body, token_required
+from ..schemas.bookings import Booking as BookingAnswer
+from ..schemas.bookings import BookingHeaders, BookingRequest, Bookings, Cancelled, CancelRequest
+from . import ApiError, bp, token_required
+from .openapi import BEARER, endpoint
 
 #: statuses in which a booking's tickets are shown
 TICKETED = frozenset({BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.COMPLETED})
@@ -97,15 +101,14 @@ def _visible(reference: str) -> Booking:
     return booking
 
 
-def _booking_locale(data: dict) -> str:
+def _booking_locale(locale: str | None) -> str:
     """The language of the booking's mails: `locale` in the body, else Accept-Language.
 
     Raises ApiError 400 for a `locale` that is not one of the site's languages.
     """
-    locale = data.get("locale")
     if locale is None:
         return request_language()
-    if not isinstance(locale, str) or locale not in supported():
+    if locale not in supported():
         message = _("Choose one of: %(languages)s.", languages=", ".join(supported()))
         raise ApiError(400, "invalid", message, "locale")
     return locale
@@ -114,29 +117,40 @@ def _booking_locale(data: dict) -> str:
 @bp.post("/bookings")
 @limiter.shared_limit(hold_limit, scope="holds", deduct_when=hold_made)
 @token_required(Role.TOURIST)
-def create_booking():
-    """Place a booking; 201, or 200 with the same booking for a repeated Idempotency-Key.
+@endpoint(
+    tag="bookings",
+    security=[BEARER],
+    answers={
+        201: (BookingAnswer, "Booking held until hold_expires_at"),
+        200: (BookingAnswer, "The same booking (a retry with the same Idempotency-Key)"),
+    },
+    errors={
+        400: "Invalid input; `field` names it, e.g. `items[0].check_out`",
+        401: "No valid token",
+        403: "Only tourists book",
+        404: "Unknown room type or departure",
+        409: "sold_out: nothing was held",
+        429: "too_many_holds (unpaid holds already), or rate_limited (holds per address)",
+    },
+)
+def create_booking(json: BookingRequest, headers: BookingHeaders):
+    """Place a booking
 
-    400 naming the field, 404 unknown room or departure, 409 sold_out (nothing held), 429
-    too_many_holds (MAX_OPEN_HOLDS unpaid holds already) or rate_limited (holds per address).
+    201, or 200 with the same booking for a repeated Idempotency-Key. The booking rules (dates,
+    capacity, contact, foreign guests' papers) answer 400 naming the field; nothing is held then.
     """
-    data = json_body()
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if len(key) > 120:
-        raise ApiError(400, "invalid", _("At most 120 characters."), "Idempotency-Key")
-    items = parse_items(data.get("items"), business_today())
-    contact = parse_contact(data.get("contact"))
-    guests = parse_guests(data.get("guests"))
-    special = data.get("special_requests") or ""
-    if not isinstance(special, str):
-        raise ApiError(400, "invalid", _("Special requests must be text."), "special_requests")
+    key = headers.idempotency_key or ""
+    # the booking rules, shared with the booking form, check the typed values
+    items = parse_items([item.model_dump() for item in json.items], business_today())
+    contact = parse_contact(json.contact.model_dump())
+    guests = parse_guests([guest.model_dump() for guest in json.guests])
     booking, created = bookings.place_booking(
         items,
         contact,
         guests,
         tourist=g.api_user,
-        locale=_booking_locale(data),
-        special_requests=special,
+        locale=_booking_locale(json.locale),
+        special_requests=json.special_requests,
         idempotency=(f"user:{g.api_user.id}", key) if key else None,
     )
     return jsonify(booking_json(booking)), 201 if created else 200
@@ -144,233 +158,61 @@ def create_booking():
 
 @bp.get("/bookings")
 @token_required()
+@endpoint(
+    tag="bookings",
+    security=[BEARER],
+    answers={200: (Bookings, "The bookings")},
+    errors={401: "No valid token"},
+)
 def list_bookings():
-    """The caller's bookings; a host: those of their listings; the cooperative: its community's."""
+    """The caller's bookings
+
+    A tourist's own; a host: those of their listings; the cooperative: its community's.
+    """
     found = booking_queries.bookings_visible_to(g.api_user)
     return jsonify(items=[booking_json(b) for b in found])
 
 
 @bp.get("/bookings/<reference>")
 @token_required()
+@endpoint(
+    tag="bookings",
+    security=[BEARER],
+    answers={200: (BookingAnswer, "The booking")},
+    errors={401: "No valid token", 404: "Unknown, or not yours"},
+)
 def get_booking(reference: str):
-    """One booking with its payments and, once confirmed, its tickets. 404 when not the caller's."""
+    """One booking with its payments and, once confirmed, its tickets"""
     return jsonify(booking_json(_visible(reference), detail=True))
 
 
 @bp.post("/bookings/<reference>/cancel")
 @token_required()
-def cancel_booking(reference: str):
-    """Cancel on the caller's side (`booking_access.cancel_as`): the traveller at the policy's
-    refund, the provider side in full with a reason. 200 with the refund amount, 404 when not the
-    caller's to see, 403 when theirs to see but not to cancel, 400 reason_required, 409
-    not_cancellable."""
+@endpoint(
+    tag="bookings",
+    security=[BEARER],
+    body_required=False,
+    answers={200: (Cancelled, "Cancelled, with the refund")},
+    errors={
+        400: "reason_required (a host, the cooperative or an admin), or invalid input",
+        401: "No valid token",
+        403: "Yours to see, not to cancel",
+        404: "Unknown, or not yours",
+        409: "not_cancellable",
+    },
+)
+def cancel_booking(reference: str, json: CancelRequest):
+    """Cancel a booking
+
+    On the caller's side (`booking_access.cancel_as`): the traveller at the listing's
+    cancellation policy's refund, the provider side in full with a reason.
+    """
     booking = _visible(reference)
-    data = request.get_json(silent=True) or {}
-    reason = data.get("reason") if isinstance(data, dict) else None
-    if reason is not None and not isinstance(reason, str):
-        raise ApiError(400, "invalid", _("The reason must be text."), "reason")
     # the same rule and the same function as the site's cancel pages (traveller or provider)
-    refund = cancellations.cancel_as(g.api_user, booking, reason or "")
+    refund = cancellations.cancel_as(g.api_user, booking, json.reason or "")
     return jsonify(
         reference=booking.reference,
         status=booking.status.value,
         refund_amount=refund,
         currency="VND",
     )
-
-
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_BOOKING = {
-    "type": "object",
-    "required": ["reference", "status", "total", "currency", "items"],
-    "properties": {
-        "reference": {"type": "string", "example": "YT-7K3Q9X"},
-        "status": {
-            "type": "string",
-            "enum": [s.value for s in BookingStatus],
-        },
-        "total": {"type": "integer", "description": "VND"},
-        "currency": {"type": "string", "const": "VND"},
-        "hold_expires_at": {"type": ["string", "null"], "format": "date-time"},
-        "items": {"type": "array", "items": {"type": "object"}},
-        "payment_methods": {"type": "array", "items": {"type": "string"}},
-        "payments": {"type": "array", "items": {"type": "object"}},
-        "tickets": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "secret": {"type": "string"},
-                    "admits": {"type": "integer"},
-                    "status": {"type": "string"},
-                    "qr_svg_url": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-_REF = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
-_SECURITY = [{"bearer": []}]
-
-
-def _json(schema):
-    return {"application/json": {"schema": schema}}
-
-
-OPENAPI_PATHS = {
-    "/bookings": {
-        "post": {
-            "summary": "Place a booking (held until hold_expires_at)",
-            "security": _SECURITY,
-            "parameters": [
-                {
-                    "name": "Idempotency-Key",
-                    "in": "header",
-                    "required": False,
-                    "schema": {"type": "string", "maxLength": 120},
-                    "description": "A retry with the same key returns the same booking (200).",
-                },
-                {
-                    "name": "Accept-Language",
-                    "in": "header",
-                    "required": False,
-                    "schema": {"type": "string"},
-                    "description": "Language of error messages, and of the booking's mails "
-                    "when the body has no `locale`: a regional tag matches its language "
-                    "(ko-KR: ko, zh-CN / zh-TW: zh); only languages the site lacks: en; "
-                    "none: vi.",
-                },
-            ],
-            "requestBody": {
-                "required": True,
-                "content": _json(
-                    {
-                        "type": "object",
-                        "required": ["items", "contact"],
-                        "properties": {
-                            "items": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "properties": {
-                                        "room_type_id": {"type": "integer"},
-                                        "check_in": {"type": "string", "format": "date"},
-                                        "check_out": {"type": "string", "format": "date"},
-                                        "rooms": {"type": "integer", "minimum": 1},
-                                        "guests": {"type": "integer", "minimum": 1},
-                                        "departure_id": {"type": "integer"},
-                                        "participants": {"type": "integer", "minimum": 1},
-                                    },
-                                },
-                            },
-                            "contact": {
-                                "type": "object",
-                                "properties": {
-                                    "name": {"type": "string"},
-                                    "email": {"type": "string"},
-                                    "phone": {"type": "string"},
-                                },
-                            },
-                            "guests": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "properties": {
-                                        "full_name": {"type": "string"},
-                                        "nationality": {"type": "string"},
-                                        "date_of_birth": {"type": "string", "format": "date"},
-                                        "passport_number": {"type": "string"},
-                                        "sex": {"type": "string", "enum": ["M", "F"]},
-                                    },
-                                },
-                            },
-                            "special_requests": {"type": "string"},
-                            "locale": {
-                                "type": "string",
-                                "enum": list(LANGUAGE_NAMES),
-                                "description": "Language of the booking's mails; "
-                                "default: from Accept-Language. Any other value: 400 invalid.",
-                            },
-                        },
-                    }
-                ),
-            },
-            "responses": {
-                "201": {"description": "Booking held", "content": _json(_BOOKING)},
-                "200": {
-                    "description": "The same booking (idempotent retry)",
-                    "content": _json(_BOOKING),
-                },
-                "400": {"description": "Invalid input, with the field", "content": _json(_ERROR)},
-                "401": {"description": "No valid token", "content": _json(_ERROR)},
-                "404": {"description": "Unknown room type or departure", "content": _json(_ERROR)},
-                "409": {"description": "sold_out: nothing was held", "content": _json(_ERROR)},
-                "429": {
-                    "description": "too_many_holds, or rate_limited (holds per address)",
-                    "content": _json(_ERROR),
-                },
-            },
-        },
-        "get": {
-            "summary": "The caller's bookings (a host: those of their listings)",
-            "security": _SECURITY,
-            "responses": {
-                "200": {
-                    "description": "Bookings",
-                    "content": _json(
-                        {
-                            "type": "object",
-                            "properties": {"items": {"type": "array", "items": _BOOKING}},
-                        }
-                    ),
-                },
-                "401": {"description": "No valid token", "content": _json(_ERROR)},
-            },
-        },
-    },
-    "/bookings/{reference}": {
-        "get": {
-            "summary": "One booking with payments and, once confirmed, tickets",
-            "security": _SECURITY,
-            "parameters": [_REF],
-            "responses": {
-                "200": {"description": "The booking", "content": _json(_BOOKING)},
-                "404": {"description": "Unknown or not yours", "content": _json(_ERROR)},
-            },
-        }
-    },
-    "/bookings/{reference}/cancel": {
-        "post": {
-            "summary": "Cancel; the refund follows the listing's cancellation policy",
-            "security": _SECURITY,
-            "parameters": [_REF],
-            "requestBody": {
-                "required": False,
-                "content": _json({"type": "object", "properties": {"reason": {"type": "string"}}}),
-            },
-            "responses": {
-                "200": {
-                    "description": "Cancelled",
-                    "content": _json(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "reference": {"type": "string"},
-                                "status": {"type": "string", "const": "cancelled"},
-                                "refund_amount": {"type": "integer"},
-                            },
-                        }
-                    ),
-                },
-                "400": {
-                    "description": "reason_required (a host, the cooperative or an admin)",
-                    "content": _json(_ERROR),
-                },
-                "403": {"description": "Yours to see, not to cancel", "content": _json(_ERROR)},
-                "404": {"description": "Unknown or not yours", "content": _json(_ERROR)},
-                "409": {"description": "not_cancellable", "content": _json(_ERROR)},
-            },
-        }
-    },
-}

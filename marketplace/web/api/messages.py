@@ -5,10 +5,13 @@ Anyone else, cooperative staff included until the thread is reported, gets 404.
 
 from flask import g, jsonify
 
-from ...models import MESSAGE_MAX_LENGTH
-from ...services import bookings, messages
+from ...services.booking import bookings, messages
 from ..messages import limit_messages
-from . import ApiError, bp, json_body, token_required
+from ..schemas.messages import Message, MessageRequest, Messages
+from . import ApiError, bp, token_required
+from .openapi import BEARER, endpoint
+
+NOT_THEIRS = "Unknown booking, or not one of its parties"
 
 
 def _iso(moment):
@@ -42,8 +45,17 @@ def message_json(message) -> dict:
 
 @bp.get("/bookings/<reference>/messages")
 @token_required()
+@endpoint(
+    tag="messages",
+    security=[BEARER],
+    answers={200: (Messages, "The messages, oldest first")},
+    errors={401: "No valid token", 404: NOT_THEIRS},
+)
 def list_messages(reference: str):
-    """The booking's messages, oldest first; marks them read for the caller. 404 when not theirs."""
+    """The booking's messages between its traveller and hosts (and guide)
+
+    Oldest first; they count as read by the caller from now on.
+    """
     conversation, side = _thread(reference)
     shown = messages.open_conversation(conversation, g.api_user, side)
     return jsonify(
@@ -56,91 +68,20 @@ def list_messages(reference: str):
 @bp.post("/bookings/<reference>/messages")
 @limit_messages
 @token_required()
-def post_message(reference: str):
-    """Send a message to the booking's other parties (mailed to them). 201 with the message;
-    400 body missing, not text or too long; 404 not theirs; 429 rate limited."""
-    conversation, side = _thread(reference)
-    data = json_body()
-    message = messages.post_message(conversation, g.api_user, side, data.get("body"))
-    return jsonify(message_json(message)), 201
-
-
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_MESSAGE = {
-    "type": "object",
-    "required": ["id", "side", "body", "created_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "side": {"type": "string", "enum": ["traveller", "host", "guide"]},
-        "sender_name": {"type": "string"},
-        "body": {"type": "string"},
-        "created_at": {"type": "string", "format": "date-time"},
+@endpoint(
+    tag="messages",
+    security=[BEARER],
+    answers={201: (Message, "The message")},
+    errors={
+        400: "The body is missing, not text or too long (field `body`)",
+        401: "No valid token",
+        403: "read_only: cooperative staff read a reported thread, they do not write in it",
+        404: NOT_THEIRS,
+        429: "rate_limited: too many messages",
     },
-}
-_REF = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
-
-
-def _json(schema):
-    return {"application/json": {"schema": schema}}
-
-
-def _errors(*statuses: str) -> dict:
-    text = {
-        "400": "Invalid body (field `body`)",
-        "401": "No valid token",
-        "404": "Unknown booking, or not one of its parties",
-        "429": "rate_limited: too many messages",
-    }
-    return {status: {"description": text[status], "content": _json(_ERROR)} for status in statuses}
-
-
-OPENAPI_PATHS = {
-    "/bookings/{reference}/messages": {
-        "get": {
-            "summary": "The booking's messages between its traveller and hosts (and guide)",
-            "security": [{"bearer": []}],
-            "parameters": [_REF],
-            "responses": {
-                "200": {
-                    "description": "Messages, oldest first; read by the caller from now on",
-                    "content": _json(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "reference": {"type": "string"},
-                                "items": {"type": "array", "items": _MESSAGE},
-                                "reported": {"type": "boolean"},
-                            },
-                        }
-                    ),
-                },
-                **_errors("401", "404"),
-            },
-        },
-        "post": {
-            "summary": "Send a message; the other parties are mailed in their language",
-            "security": [{"bearer": []}],
-            "parameters": [_REF],
-            "requestBody": {
-                "required": True,
-                "content": _json(
-                    {
-                        "type": "object",
-                        "required": ["body"],
-                        "properties": {
-                            "body": {
-                                "type": "string",
-                                "minLength": 1,
-                                "maxLength": MESSAGE_MAX_LENGTH,
-                            }
-                        },
-                    }
-                ),
-            },
-            "responses": {
-                "201": {"description": "The message", "content": _json(_MESSAGE)},
-                **_errors("400", "401", "404", "429"),
-            },
-        },
-    }
-}
+)
+def post_message(reference: str, json: MessageRequest):
+    """Send a message; the other parties are mailed in their language"""
+    conversation, side = _thread(reference)
+    message = messages.post_message(conversation, g.api_user, side, json.body)
+    return jsonify(message_json(message)), 201

@@ -1,0 +1,51 @@
+"""What one scan through the API costs the database: a ceiling on its SQL statements, so that a
+lazy load per ticket, a lock taken for a repeat scan or an answer read again after the commit
+shows up here before it shows up at the gate."""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from marketplace.extensions import db
+from marketplace.models import Role
+from marketplace.services.booking import tickets
+from tests.factories import bearer, make_community, make_listing, make_ticketed_booking, make_user
+
+#: the ticket with everything judged on; the booking's lock and the re-read under it; the
+#: check-in, the booking's move to checked in and its audit entry; the scan log
+FIRST_SCAN = 7
+#: the ticket with everything judged on; the scan log
+REPEAT_SCAN = 2
+
+
+@contextmanager
+def statements():
+    seen = []
+
+    def listener(conn, cursor, statement, *args):
+        # the bearer token's own statements are counted where it is checked
+        if "api_token" not in statement and not statement.lstrip().upper().startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+
+def test_a_scan_and_a_repeat_scan_stay_within_their_statements(client):
+    community = make_community()
+    listing = make_listing(community=community, units=3)
+    guide = make_user(Role.GUIDE, community=community)
+    secret = tickets.tickets_of(make_ticketed_booking(listing))[0].secret
+    headers = bearer(guide)
+    db.session.commit()
+    with statements() as first:
+        body = client.post("/api/v1/checkins", json={"secret": secret}, headers=headers).get_json()
+    assert body["result"] == "ok" and body["booking"]["status"] == "checked_in"
+    with statements() as repeat:
+        body = client.post("/api/v1/checkins", json={"secret": secret}, headers=headers).get_json()
+    assert body["result"] == "already_checked_in" and body["checked_in_by"] == guide.name
+    assert len(first) <= FIRST_SCAN, "\n".join(first)
+    assert len(repeat) <= REPEAT_SCAN, "\n".join(repeat)
