@@ -17,7 +17,7 @@ from marketplace.models import (
     PriceRuleKind,
     Role,
 )
-from marketplace.services import calendars, uploads
+from marketplace.services.catalogue import calendars, uploads
 from tests.factories import (
     login,
     make_booking,

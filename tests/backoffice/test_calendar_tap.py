@@ -20,8 +20,8 @@ from marketplace.models import (
     PriceRuleKind,
     RoomType,
 )
-from marketplace.services import availability, calendar_sync_now, calendars, pricing
-from marketplace.services.errors import ServiceError
+from marketplace.services.catalogue import availability, calendar_sync_now, calendars, pricing
+from marketplace.services.shared.errors import ServiceError
 from tests.backoffice.test_calendars import airbnb_feed, feed_server  # noqa: F401  (fixture)
 from tests.factories import login, make_booking, make_listing
 

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BlockedNight, BlockSource, ExternalCalendar
-from marketplace.services import availability, calendars, listings
+from marketplace.services.catalogue import availability, calendars, listings
 from tests.factories import make_booking, make_listing
 
 
@@ -145,7 +145,7 @@ def test_sync_command_reports_a_broken_feed_and_syncs_the_rest(runner, feed_serv
 
 def test_an_external_calendar_needs_a_web_address():
     room = make_listing().room_types[0]
-    from marketplace.services.errors import ServiceError
+    from marketplace.services.shared.errors import ServiceError
 
     for url in ("file:///etc/passwd", "javascript:alert(1)", "not a url", ""):
         with pytest.raises(ServiceError) as excinfo:
@@ -156,7 +156,7 @@ def test_an_external_calendar_needs_a_web_address():
 def test_feeds_inside_our_own_network_are_refused(app, feed_server):
     base, _feeds = feed_server
     """The server fetches what hosts type in: loopback and private addresses are never fetched."""
-    from marketplace.services import calendars
+    from marketplace.services.catalogue import calendars
 
     app.config["ICAL_ALLOW_PRIVATE_HOSTS"] = False
     try:

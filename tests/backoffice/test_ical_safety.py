@@ -13,7 +13,7 @@ from marketplace.extensions import db
 from marketplace.gateways import ical_fetch
 from marketplace.gateways.ical_fetch import FetchError, is_public_address
 from marketplace.models import ExternalCalendar
-from marketplace.services import calendars
+from marketplace.services.catalogue import calendars
 from tests.factories import login, make_listing
 
 FEED = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nEND:VCALENDAR\r\n"

@@ -1,6 +1,6 @@
 """Listings from draft to published, prices and nights, departures, and the cooperative's closures."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -16,8 +16,10 @@ from marketplace.models import (
     ListingStatus,
     Role,
 )
-from marketplace.services import availability, closures, pricing, rooms_and_departures
-from marketplace.services.errors import Forbidden, ServiceError
+from marketplace.services.backoffice import closures
+from marketplace.services.catalogue import availability, pricing, rooms_and_departures
+from marketplace.services.catalogue.rooms_and_departures import DepartureSchedule
+from marketplace.services.shared.errors import Forbidden, ServiceError
 from tests.factories import (
     login,
     make_booking,
@@ -193,15 +195,9 @@ def test_recurring_departures_every_saturday_until_a_date():
     created = rooms_and_departures.add_departures(
         tour,
         tour.host,
-        {
-            "first_date": first.isoformat(),
-            "time": "07:30",
-            "capacity": "12",
-            "price_per_person": "350000",
-            "guide_id": str(guide.id),
-            "weekdays": ["5"],
-            "until": until.isoformat(),
-        },
+        DepartureSchedule(
+            first, time(7, 30), 12, 350_000, frozenset({5}), until=until, guide_id=guide.id
+        ),
     )
     saturdays = [
         first + timedelta(days=n) for n in range(28) if (first + timedelta(days=n)).weekday() == 5
@@ -214,25 +210,14 @@ def test_recurring_departures_every_saturday_until_a_date():
     one = rooms_and_departures.add_departures(
         tour,
         tour.host,
-        {
-            "first_date": first.isoformat(),
-            "time": "13:00",
-            "capacity": "5",
-            "price_per_person": "0",
-        },
+        DepartureSchedule(first, time(13, 0), 5, 0),
     )
     assert len(one) == 1
     with pytest.raises(ServiceError) as excinfo:
         rooms_and_departures.add_departures(
             tour,
             tour.host,
-            {
-                "first_date": first.isoformat(),
-                "time": "07:30",
-                "capacity": "5",
-                "price_per_person": "1",
-                "weekdays": ["5"],
-            },
+            DepartureSchedule(first, time(7, 30), 5, 1, frozenset({5})),
         )
     assert excinfo.value.code == "until_required"
 

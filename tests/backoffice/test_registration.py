@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, Guest, Role
-from marketplace.services import registration
+from marketplace.services.backoffice import registration
+from marketplace.web.exports import csv_files
 from tests.factories import login, make_booking, make_listing, make_user
 
 
@@ -51,7 +52,7 @@ def test_csv_export_has_what_the_host_declares_for_foreigners_only(client):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0] == list(registration.CSV_HEADER)
+    assert rows[0] == list(csv_files.REGISTRATION_HEADER)
     body = rows[1:]
     assert [r[0] for r in body] == ["Kim Min-jun", "'=HYPERLINK(1)", "Anna Schmidt"]
     kim = body[0]

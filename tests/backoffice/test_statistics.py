@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, LedgerAccount, LedgerEntry, ListingKind, Role
-from marketplace.services import statistics
+from marketplace.services.backoffice import statistics
 from tests.factories import (
     login,
     make_booking,

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, LedgerEntry, LedgerKind, ListingKind, Role
-from marketplace.services import booking_lifecycle, host_payments, payments, statistics
+from marketplace.services.backoffice import statistics
+from marketplace.services.booking import booking_lifecycle
+from marketplace.services.payments import host_payments, payments
 from tests.factories import (
     login,
     make_booking,

@@ -11,8 +11,8 @@ from PIL import Image
 
 from marketplace.extensions import db
 from marketplace.models import Listing, ListingPhoto, Role
-from marketplace.services import photos, uploads
-from marketplace.services.errors import ServiceError
+from marketplace.services.catalogue import photos, uploads
+from marketplace.services.shared.errors import ServiceError
 from tests.factories import login, make_listing
 
 

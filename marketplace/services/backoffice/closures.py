@@ -24,10 +24,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import BUSINESS_TZ, utcnow
-from ..database import begin_write, is_sqlite
-from ..extensions import db
-from ..models import (
+from ...clock import BUSINESS_TZ, utcnow
+from ...database import begin_write, is_sqlite
+from ...extensions import db
+from ...models import (
     DEPARTURE_TRANSITIONS,
     BlockSource,
     Booking,
@@ -41,24 +41,19 @@ from ..models import (
     MoveOffer,
     User,
 )
-from ..models.states import Outcome, judge
-from . import (
-    audit,
-    booking_events,
-    bookings,
-    cancellations,
-    departure_moves,
-    listings,
-    locks,
-    outbox,
-)
+from ...models.states import Outcome, judge
+from ..booking import booking_events
+from ..catalogue import listings
+from ..payments import cancellations
+from ..shared import audit, locks, outbox
+from ..shared.errors import Forbidden, NotFound, ServiceError
+from . import departure_moves
 from .departure_moves import (  # noqa: F401  (closures' public surface: pages, mail, jobs)
     accept_move,
     open_offer,
     refund_unanswered,
     refuse_move,
 )
-from .errors import Forbidden, NotFound, ServiceError
 
 #: bookings a closure cancels: those still holding their rooms or seats
 CANCELLABLE = (BookingStatus.PENDING_PAYMENT, BookingStatus.CONFIRMED)
@@ -148,7 +143,7 @@ def _cancel_departures(ids, actor, reason: str, now: datetime) -> list[int]:
 def _locked_departures(ids) -> list[Departure]:
     """Lock these departures as placing a booking does and re-read them (no commit)."""
     begin_write()
-    bookings.lock_inventory(departure_ids=ids)
+    locks.lock_inventory(departure_ids=ids)
     return db.session.scalars(
         select(Departure)
         .where(Departure.id.in_(list(ids) or [-1]))
@@ -350,7 +345,7 @@ def _block_stay(listing, actor, days, first, last, reason) -> list[int]:
     """Block the nights under the rooms' inventory lock (no commit); the bookings touching them."""
     room_type_ids = [rt.id for rt in listing.room_types]
     begin_write()
-    bookings.lock_inventory(room_type_ids=room_type_ids)
+    locks.lock_inventory(room_type_ids=room_type_ids)
     for room_type in listing.room_types:
         listings.block_nights(
             room_type, actor, days, source=BlockSource.CLOSURE, reason=reason, commit=False

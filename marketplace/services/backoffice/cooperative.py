@@ -2,17 +2,31 @@
 through `money_settings` (a second person approves)."""
 
 import secrets
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Community, Listing, ListingStatus, Role, User
-from . import accounts, audit, money_settings
-from .errors import Forbidden, NotFound, ServiceError
-from .listing_review import move_listing
+from ...extensions import db
+from ...models import Community, Listing, ListingStatus, Role, User
+from ..accounts import accounts
+from ..catalogue.listing_review import move_listing
+from ..payments import money_settings
+from ..shared import audit
+from ..shared.errors import Forbidden, NotFound, ServiceError
 
 STAFF_ROLES = (Role.HOST, Role.GUIDE)
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    """A host or guide account as the cooperative typed it; `role` None when none was chosen."""
+
+    email: str
+    role: Role | None
+    name: str = ""
+    phone: str | None = None
+    password: str | None = None
 
 
 def communities_of(user: User) -> list[Community]:
@@ -33,27 +47,24 @@ def members(community: Community) -> list[User]:
     return sorted(community.members, key=lambda u: (u.role.value, u.name.lower()))
 
 
-def create_staff(actor: User, community: Community, data: dict) -> tuple[User, str]:
+def create_staff(actor: User, community: Community, staff: NewStaff) -> tuple[User, str]:
     """A host or guide account in `community`; returns it and its first password. Commits.
 
     Raises Forbidden, ServiceError invalid_role, invalid_email, email_taken.
     """
     if not actor.manages(community.id):
         raise Forbidden(_("You are not allowed to do this."), "forbidden")
-    try:
-        role = Role(data.get("role"))
-    except ValueError:
-        role = None
+    role = staff.role
     if role not in STAFF_ROLES:
         raise ServiceError(_("Choose host or guide."), "invalid_role", "role")
-    password = (data.get("password") or "").strip() or secrets.token_urlsafe(9)
+    password = (staff.password or "").strip() or secrets.token_urlsafe(9)
     user = accounts.create_user(
-        data.get("email", ""),
+        staff.email,
         password,
-        name=(data.get("name") or "").strip(),
+        name=staff.name.strip(),
         role=role,
         communities=[community.slug],
-        phone=(data.get("phone") or "").strip() or None,
+        phone=(staff.phone or "").strip() or None,
     )
     audit.record(user, "created", actor=actor, to_state=role.value)
     db.session.commit()
@@ -82,14 +93,14 @@ def set_active(actor: User, user: User, active: bool, note: str = "") -> None:
     db.session.commit()
 
 
-def update_community(actor: User, community: Community, data: dict):
+def update_community(actor: User, community: Community, settings: money_settings.MoneySettings):
     """Ask for new rates and bank account: recorded as a pending change that an admin who is not
     `actor` approves (`money_settings`); nothing is applied now. Commits.
 
     Returns the pending SettingChange, or None when nothing would change.
     Raises Forbidden, ServiceError change_pending, out_of_range, rates_too_high, invalid_bank.
     """
-    return money_settings.request_change(actor, community, data)
+    return money_settings.request_change(actor, community, settings)
 
 
 def find_user(user_id: int) -> User:

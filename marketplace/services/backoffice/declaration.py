@@ -1,24 +1,20 @@
-"""The foreign guests' temporary-residence declaration as a spreadsheet the host uploads.
+"""The foreign guests' temporary-residence declaration, line by line, as the host uploads it.
 
 Vietnam's declaration of temporary residence for foreigners (khai báo tạm trú cho người nước
 ngoài) asks, per guest: full name, sex, date of birth, nationality, passport number, arrival
 date, expected departure date and the address of the place of stay. The columns below carry
 those fields under the portal's Vietnamese headers, in that order, whatever the page's language:
 the sheet is for the immigration police, not for the host's reading. Nationality is the
-country's Vietnamese name; dates are dd/mm/yyyy text, as the portal's form takes them.
+country's Vietnamese name; dates are dd/mm/yyyy text, as the portal's form takes them. The
+workbook itself is written by the web layer (`web/exports/xlsx_files.py`).
 """
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from ..countries import country_name
-from ..i18n import localized
-from ..models import BookingItem, Listing, User
+from ...countries import country_name
+from ...i18n import localized
+from ...models import BookingItem, Listing, User
 from .registration import GuestRow
 
 HEADERS = (
@@ -33,7 +29,6 @@ HEADERS = (
 )
 #: Guest.sex as the form writes it
 SEX_VI = {"M": "Nam", "F": "Nữ"}
-WIDTHS = (28, 9, 12, 18, 16, 12, 15, 48)
 
 
 @dataclass
@@ -96,26 +91,3 @@ def lines(host: User, rows: list[GuestRow]) -> list[DeclarationLine]:
             )
         )
     return result
-
-
-def to_xlsx(declaration: list[DeclarationLine]) -> bytes:
-    """The declaration as an .xlsx workbook: one header row, one row per guest, text cells."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Khai báo tạm trú"
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in declaration:
-        sheet.append([None] * len(HEADERS))
-        for column, value in enumerate(line.cells(), start=1):
-            cell = sheet.cell(row=sheet.max_row, column=column)
-            # always text: a name or number starting with "=" must never become a formula
-            cell.value = value
-            cell.data_type = "s"
-    for column, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -23,9 +23,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from ..clock import BUSINESS_TZ, business_today, to_business_time, utcnow
-from ..extensions import db
-from ..models import (
+from ...clock import BUSINESS_TZ, business_today, to_business_time, utcnow
+from ...extensions import db
+from ...models import (
     MOVE_OFFER_TRANSITIONS,
     Booking,
     BookingItem,
@@ -35,19 +35,12 @@ from ..models import (
     MoveOffer,
     MoveOfferStatus,
 )
-from ..models.states import Outcome, judge
-from . import (
-    audit,
-    availability,
-    booking_events,
-    booking_rules,
-    bookings,
-    cancellations,
-    locks,
-    outbox,
-    tickets,
-)
-from .errors import Conflict, NotFound, ServiceError
+from ...models.states import Outcome, judge
+from ..booking import booking_events, bookings, tickets
+from ..catalogue import availability, booking_rules
+from ..payments import cancellations
+from ..shared import audit, locks, outbox
+from ..shared.errors import Conflict, NotFound, ServiceError
 
 #: how many other departures a tourist of a cancelled one is offered
 ALTERNATIVES = 3

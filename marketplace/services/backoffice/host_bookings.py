@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from ..clock import BUSINESS_TZ, business_today, utcnow
-from ..extensions import db
-from ..models import (
+from ...clock import BUSINESS_TZ, business_today, utcnow
+from ...extensions import db
+from ...models import (
     Booking,
     BookingItem,
     BookingNight,
@@ -20,11 +20,12 @@ from ..models import (
     RoomType,
     User,
 )
-from ..models.states import Outcome
-from . import booking_lifecycle, cancellations
-from .booking_access import can_manage
-from .errors import Conflict, NotFound, ServiceError
-from .locks import lock
+from ...models.states import Outcome
+from ..booking import booking_lifecycle
+from ..booking.booking_access import can_manage
+from ..payments import cancellations
+from ..shared.errors import Conflict, NotFound, ServiceError
+from ..shared.locks import lock
 from .statistics import VISIT_STATUSES, occupancy
 
 

@@ -5,8 +5,6 @@ host exports what to declare (CSV or a printable sheet) and marks guests declare
 numbers are shown to that host only and erased a set time after departure.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -14,12 +12,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import BUSINESS_TZ, business_today, utcnow
-from ..extensions import db
-from ..i18n import localized
-from ..models import Booking, BookingItem, BookingStatus, Guest, User
-from . import audit
-from .errors import NotFound
+from ...clock import BUSINESS_TZ, business_today, utcnow
+from ...extensions import db
+from ...i18n import localized
+from ...models import Booking, BookingItem, BookingStatus, Guest, User
+from ..shared import audit
+from ..shared.errors import NotFound
 
 HOME_COUNTRY = "VN"
 #: when guests are taken to arrive on their first day, for the declaration deadline
@@ -109,46 +107,6 @@ def mark_declared(host: User, guest_ids: list[int], now: datetime | None = None)
             count += 1
     db.session.commit()
     return count
-
-
-CSV_HEADER = (
-    "full_name",
-    "date_of_birth",
-    "nationality",
-    "passport_number",
-    "arrival",
-    "departure",
-    "room",
-    "booking",
-    "declared",
-)
-
-
-def to_csv(rows: list[GuestRow]) -> str:
-    """One line per guest, UTF-8 with a byte-order mark so spreadsheet programs read diacritics."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for r in rows:
-        writer.writerow(
-            [
-                _safe_cell(r.guest.full_name),
-                r.guest.date_of_birth.isoformat() if r.guest.date_of_birth else "",
-                r.guest.nationality,
-                _safe_cell(r.guest.passport_number or ""),
-                r.arrival.isoformat(),
-                r.departure.isoformat(),
-                _safe_cell(r.room),
-                r.reference,
-                "yes" if r.guest.declared_at else "no",
-            ]
-        )
-    return "\ufeff" + out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading quote (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def erase_passports(now: datetime | None = None, days: int | None = None) -> int:

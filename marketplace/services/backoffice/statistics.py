@@ -17,12 +17,10 @@ Definitions (shown on the page, so the province reads the same numbers the same 
   nights and tour participants apart, as every other figure does;
 - *cancellations* and *no-shows* count bookings by the month of their first day.
 
-The page's charts of these figures are drawn in `statistics_charts`.
+The page's charts and the CSV of each table are built by the web layer (`web/exports/`).
 """
 
 import calendar as pycalendar
-import csv
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -30,11 +28,11 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..clock import BUSINESS_TZ
-from ..countries import country_name
-from ..extensions import db
-from ..i18n import localized
-from ..models import (
+from ...clock import BUSINESS_TZ
+from ...countries import country_name
+from ...extensions import db
+from ...i18n import localized
+from ...models import (
     Booking,
     BookingItem,
     BookingStatus,
@@ -45,8 +43,8 @@ from ..models import (
     Listing,
     RoomType,
 )
-from ..money import share
-from .money_rules import paid
+from ...money import share
+from ..payments.money_rules import paid
 
 VISIT_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.COMPLETED)
 HOME_COUNTRY = "VN"
@@ -374,12 +372,3 @@ def _tables(year, months, by_nationality, domestic, by_listing, by_community, re
         ],
     )
     return {t.key: t for t in (monthly, origin, nationality, per_community, per_listing, money)}
-
-
-def to_csv(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
-    return "\ufeff" + out.getvalue()

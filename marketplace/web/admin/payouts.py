@@ -6,17 +6,15 @@ beneficiary name, beneficiary bank, amount (whole dong), content. Payouts of hos
 bank account on file are left out of the file and named on the page.
 """
 
-import csv
-import io
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Role
-from ...services import ledger, payouts
-from ...services.errors import ServiceError
+from ...services.payments import ledger, payouts
+from ...services.shared.errors import ServiceError
 from ..backoffice import csv_response
+from ..exports import csv_files, xlsx_files
 from . import bp
 
 #: the batch template's header row, in the bank's words (the file is for the bank, not the UI)
@@ -28,27 +26,10 @@ BATCH_HEADER = (
     "Số tiền",
     "Nội dung chuyển tiền",
 )
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope() -> set[int] | None:
     return None if current_user.role == Role.ADMIN else current_user.community_ids
-
-
-def _safe(value) -> str | int:
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, int):
-        return value
-    text = str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv(rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([_safe(v) for v in row])
-    return "\ufeff" + out.getvalue()  # the BOM makes Excel read Vietnamese as UTF-8
 
 
 def _month():
@@ -76,7 +57,7 @@ def payouts_csv():
     for row in payouts.hosts_overview(_scope()):
         last = row.last_payout.reference if row.last_payout else ""
         rows.append((row.host.name, row.host.email, row.owed, row.paid, last))
-    return csv_response(_csv(rows), "payouts.csv")
+    return csv_response(csv_files.payouts_csv(rows), "payouts.csv")
 
 
 def _history(host_id: int):
@@ -118,7 +99,7 @@ def host_payouts_csv(host_id: int):
     rows.append((_("Payout"), _("Up to"), _("Amount")))
     for p in history.payouts:
         rows.append((p.reference, ledger.last_day_of(p.period_end).isoformat(), p.amount))
-    return csv_response(_csv(rows), f"payouts-host-{host_id}.csv")
+    return csv_response(csv_files.payouts_csv(rows), f"payouts-host-{host_id}.csv")
 
 
 @bp.post("/payouts/<int:host_id>/account")
@@ -160,31 +141,17 @@ def _batch_rows(year: int, month: int) -> list[tuple]:
 def batch_csv():
     year, month = _month()
     rows = [BATCH_HEADER, *_batch_rows(year, month)]
-    return csv_response(_csv(rows), f"chuyen-tien-theo-lo-{year}-{month:02d}.csv")
+    return csv_response(csv_files.payouts_csv(rows), f"chuyen-tien-theo-lo-{year}-{month:02d}.csv")
 
 
 @bp.get("/payouts/batch.xlsx")
 def batch_xlsx():
     """The month's payouts as a workbook the bank's batch transfer screen imports."""
-    from openpyxl import Workbook
-
     year, month = _month()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "ChuyenTienTheoLo"
-    sheet.append(BATCH_HEADER)
-    for row in _batch_rows(year, month):
-        sheet.append([_safe(v) for v in row])
-    for column in ("B",):  # account numbers keep their leading zeros as text
-        for cell in sheet[column][1:]:
-            cell.number_format = "@"
-    for column, width in zip("ABCDEF", (6, 22, 30, 24, 16, 50), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
+    body = xlsx_files.batch_transfer_xlsx(BATCH_HEADER, _batch_rows(year, month))
     return Response(
-        out.getvalue(),
-        mimetype=XLSX,
+        body,
+        mimetype=xlsx_files.MIMETYPE,
         headers={
             "Content-Disposition": (
                 f'attachment; filename="chuyen-tien-theo-lo-{year}-{month:02d}.xlsx"'

@@ -4,8 +4,9 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from ...clock import business_today
-from ...services import cooperative, statistics, statistics_charts
+from ...services.backoffice import cooperative, statistics
 from ..backoffice import csv_response, locale, or_404
+from ..exports import charts, csv_files
 from . import bp
 
 
@@ -28,7 +29,7 @@ def statistics_page():
     return render_template(
         "admin/statistics.html",
         report=report,
-        charts=statistics_charts.charts(report),
+        charts=charts.charts(report),
         year=year,
         communities=cooperative.communities_of(current_user),
         community_id=request.args.get("community", type=int),
@@ -40,4 +41,4 @@ def statistics_csv(key: str):
     year, communities = _scope()
     report = statistics.build([c.id for c in communities], year, locale())
     table = report.tables.get(key) or abort(404)
-    return csv_response(statistics.to_csv(table), f"{key}-{year}.csv")
+    return csv_response(csv_files.statistics_csv(table), f"{key}-{year}.csv")

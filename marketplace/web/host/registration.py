@@ -12,8 +12,9 @@ from flask_login import current_user
 from ...clock import business_today
 from ...countries import country_name
 from ...models import Role
-from ...services import declaration, registration
+from ...services.backoffice import declaration, registration
 from ..backoffice import attempt, csv_response, locale, optional_date
+from ..exports import csv_files, xlsx_files
 from ..security import safe_next
 from . import bp
 
@@ -54,7 +55,7 @@ def registration_index():
 def registration_csv():
     first, last = _range()
     rows = registration.guests_between(current_user, first, last, locale())
-    return csv_response(registration.to_csv(rows), f"guests-{first}-{last}.csv")
+    return csv_response(csv_files.registration_csv(rows), f"guests-{first}-{last}.csv")
 
 
 @bp.get("/registration.xlsx")
@@ -62,10 +63,10 @@ def registration_xlsx():
     """The temporary-residence declaration of these dates, as the immigration portal takes it."""
     first, last = _range()
     rows = registration.guests_between(current_user, first, last, locale())
-    body = declaration.to_xlsx(declaration.lines(current_user, rows))
+    body = xlsx_files.declaration_xlsx(declaration.lines(current_user, rows))
     return Response(
         body,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=xlsx_files.MIMETYPE,
         headers={
             "Content-Disposition": f'attachment; filename="khai-bao-tam-tru-{first}-{last}.xlsx"',
             "Cache-Control": "private, no-store",

@@ -1,14 +1,14 @@
 """Charts of the visitor figures: plain SVG drawn on the server, no script, no library.
 
-Kept apart from computing the figures (`statistics`): this only draws a finished Report for the
-page, and the CSV export never needs it. Labels and titles are escaped; the result is
+They draw a finished `statistics.Report` for the page; the figures themselves are computed by
+the service, and the CSV export never needs these. Labels and titles are escaped; the result is
 Markup safe to embed.
 """
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from .statistics import Report
+from ...services.backoffice.statistics import Report
 
 
 def bar_chart(labels: list[str], series: list[tuple[str, list[int], str]], title: str) -> Markup:
