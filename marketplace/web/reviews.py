@@ -1,7 +1,8 @@
 """Reviews: the traveller's and the host's forms, the host's replies, the cooperative's moderation.
 
-Views validate nothing themselves: `services.reviews` judges who may write what, and when; a
-ServiceError is shown next to its field. Somebody else's booking or review is a 404 (no hint).
+Views read the posted stars and words into a `reviews.Rating`; `services.reviews` judges who may
+write what, and when, and which stars and lengths are allowed; a ServiceError is shown next to
+its field. Somebody else's booking or review is a 404 (no hint).
 The listing page and the trip page read reviews through the template globals registered here.
 """
 
@@ -13,8 +14,8 @@ from flask_login import current_user, login_required
 from .. import countries
 from ..clock import utcnow
 from ..models import REVIEW_STATUS_TITLES, ReviewStatus, Role
-from ..services import review_stats, reviews
-from ..services.errors import NotFound, ServiceError
+from ..services.catalogue import review_stats, reviews
+from ..services.shared.errors import NotFound, ServiceError
 from .security import roles_required
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -56,6 +57,19 @@ def _booking(reference: str):
         abort(404)
 
 
+def _stars_of(raw) -> int | None:
+    """A whole number of stars as sent, None when it is none (the service names the field)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and raw.isascii() and len(raw) <= 10 else None
+
+
+def _rating(form) -> reviews.Rating:
+    return reviews.Rating(
+        **{name: _stars_of(form.get(name)) for name in reviews.STAR_FIELDS},
+        text=form.get("text") or "",
+    )
+
+
 def _fail(exc: ServiceError, template: str, **context):
     if isinstance(exc, NotFound):
         abort(404)
@@ -77,7 +91,7 @@ def write(reference: str, listing_id: int):
     context = {"booking": booking, "item": item}
     if request.method == "POST":
         try:
-            reviews.write_review(current_user, booking, listing_id, request.form)
+            reviews.write_review(current_user, booking, listing_id, _rating(request.form))
         except ServiceError as exc:
             return _fail(exc, "reviews/write.html", **context)
         flash(
@@ -100,7 +114,7 @@ def write_guest(reference: str):
     context = {"booking": booking}
     if request.method == "POST":
         try:
-            reviews.write_guest_review(current_user, booking, request.form)
+            reviews.write_guest_review(current_user, booking, _rating(request.form))
         except ServiceError as exc:
             return _fail(exc, "reviews/guest.html", **context)
         flash(
@@ -142,7 +156,7 @@ def host():
 def reply(review_id: int):
     """The host's one public answer. 404 unless their listing's public review."""
     try:
-        reviews.reply(current_user, review_id, request.form)
+        reviews.reply(current_user, review_id, request.form.get("reply") or "")
     except NotFound:
         abort(404)
     except ServiceError as exc:

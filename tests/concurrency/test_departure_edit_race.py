@@ -1,13 +1,15 @@
 """A host lowering a departure's seats while a tourist books the last of them: one wins, and a
 departure never holds more people than it has seats. Real connections, both databases."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import Departure, ListingKind
-from marketplace.services import availability, bookings, rooms_and_departures
-from marketplace.services.booking_requests import Contact, TourRequest
+from marketplace.services.booking import bookings
+from marketplace.services.booking.booking_requests import Contact, TourRequest
+from marketplace.services.catalogue import availability, rooms_and_departures
+from marketplace.services.catalogue.rooms_and_departures import DepartureChange
 from tests.concurrency.racing import Side, assert_no_unexpected, race
 from tests.factories import make_booking, make_departure, make_listing
 
@@ -24,7 +26,7 @@ def _one_round(racing_app, n: int) -> None:
     def lower(_prepared):
         departure = db.session.get(Departure, departure_id)
         return rooms_and_departures.update_departure(
-            departure, departure.listing.host, {"time": "07:30", "capacity": "3"}
+            departure, departure.listing.host, DepartureChange(time(7, 30), 3)
         )
 
     def book(_prepared):

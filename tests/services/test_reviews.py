@@ -1,5 +1,6 @@
 """Reviews: who may write, when, once; blind until both or 14 days; ratings; moderation."""
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -14,11 +15,11 @@ from marketplace.models import (
     Role,
 )
 from marketplace.models.states import Outcome, judge
-from marketplace.services import review_stats, reviews
-from marketplace.services.errors import Conflict, NotFound, ServiceError
+from marketplace.services.catalogue import review_stats, reviews
+from marketplace.services.shared.errors import Conflict, NotFound, ServiceError
 from tests.factories import make_booking, make_departure, make_listing, make_user
 
-STARS = {"overall": "5", "cleanliness": "4", "accuracy": "5", "hospitality": "5", "text": "Tuyệt!"}
+STARS = reviews.Rating(overall=5, cleanliness=4, accuracy=5, hospitality=5, text="Tuyệt!")
 
 
 def at(day, hour=12):
@@ -84,7 +85,7 @@ def test_a_checked_in_tour_is_reviewable_the_day_after_with_guiding_stars():
     booking = make_booking(departure=departure, status=BookingStatus.CHECKED_IN, tourist=tourist)
     item = booking.items[0]
     assert reviews.reviewable_items(tourist, booking, now=at(item.check_out, 20)) == []
-    data = {"overall": "4", "cleanliness": "4", "accuracy": "4", "guiding": "5"}
+    data = reviews.Rating(overall=4, cleanliness=4, accuracy=4, guiding=5)
     review = reviews.write_review(
         tourist, booking, item.listing_id, data, now=at(item.check_out + timedelta(1))
     )
@@ -99,12 +100,16 @@ def test_someone_else_gets_not_found_and_bad_stars_are_refused():
         reviews.write_review(make_user(), booking, item.listing_id, STARS, now=at(item.check_out))
     with pytest.raises(ServiceError) as excinfo:
         reviews.write_review(
-            tourist, booking, item.listing_id, {**STARS, "overall": "9"}, now=at(item.check_out)
+            tourist, booking, item.listing_id, replace(STARS, overall=9), now=at(item.check_out)
         )
     assert (excinfo.value.code, excinfo.value.field) == ("invalid_stars", "overall")
     with pytest.raises(ServiceError) as excinfo:
         reviews.write_review(
-            tourist, booking, item.listing_id, {**STARS, "text": "x" * 2001}, now=at(item.check_out)
+            tourist,
+            booking,
+            item.listing_id,
+            replace(STARS, text="x" * 2001),
+            now=at(item.check_out),
         )
     assert excinfo.value.code == "too_long"
 
@@ -116,11 +121,11 @@ def test_blind_until_both_are_written():
     review = reviews.write_review(tourist, booking, item.listing_id, STARS, now=now)
     assert review_stats.ratings([item.listing_id], now) == {}
     assert review_stats.recent(item.listing_id, now) == []
-    guest_review = reviews.write_guest_review(host, booking, {"overall": "5"}, now=now)
+    guest_review = reviews.write_guest_review(host, booking, reviews.Rating(overall=5), now=now)
     assert review_stats.ratings([item.listing_id], now)[item.listing_id].count == 1
     assert review.revealed_at == guest_review.revealed_at == now
     with pytest.raises(Conflict):
-        reviews.write_guest_review(host, booking, {"overall": "4"}, now=now)
+        reviews.write_guest_review(host, booking, reviews.Rating(overall=4), now=now)
 
 
 def test_blind_until_the_window_closes():
@@ -138,11 +143,11 @@ def test_host_replies_once_to_a_public_review():
     now = at(item.check_out)
     review = reviews.write_review(tourist, booking, item.listing_id, STARS, now=now)
     with pytest.raises(NotFound):  # still blind
-        reviews.reply(host, review.id, {"reply": "Cảm ơn"}, now=now)
-    reviews.write_guest_review(host, booking, {"overall": "5"}, now=now)
-    assert reviews.reply(host, review.id, {"reply": "Cảm ơn"}, now=now).reply == "Cảm ơn"
+        reviews.reply(host, review.id, "Cảm ơn", now=now)
+    reviews.write_guest_review(host, booking, reviews.Rating(overall=5), now=now)
+    assert reviews.reply(host, review.id, "Cảm ơn", now=now).reply == "Cảm ơn"
     with pytest.raises(Conflict) as excinfo:
-        reviews.reply(host, review.id, {"reply": "again"}, now=now)
+        reviews.reply(host, review.id, "again", now=now)
     assert excinfo.value.code == "already_replied"
 
 

@@ -1,15 +1,17 @@
 """Reviews through HTTP: who may write, once; blind; the listing page, search and API ratings;
 the cooperative hides a review and its author sees why."""
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from marketplace.clock import BUSINESS_TZ, business_today
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, Review, ReviewStatus, Role
-from marketplace.services import reviews
+from marketplace.services.catalogue import reviews
 from tests.factories import login, make_booking, make_community, make_listing, make_user
 
 STARS = {"overall": "5", "cleanliness": "5", "accuracy": "4", "hospitality": "5"}
+RATING = reviews.Rating(overall=5, cleanliness=5, accuracy=4, hospitality=5)
 
 
 def stayed(listing=None, *, days_ago: int = 2, name: str = "Kim Min-ji"):
@@ -92,7 +94,7 @@ def test_shown_once_the_14_days_are_over_without_the_host(client):
     booking, tourist, listing = stayed(days_ago=16)
     item = booking.items[0]
     written = datetime.combine(item.check_out + timedelta(days=1), time(9), tzinfo=BUSINESS_TZ)
-    reviews.write_review(tourist, booking, item.listing_id, {**STARS, "overall": "3"}, now=written)
+    reviews.write_review(tourist, booking, item.listing_id, replace(RATING, overall=3), now=written)
     page = client.get(f"/l/{listing.key}?lang=en").get_data(as_text=True)
     assert "★ 3.0" in page
 
@@ -106,7 +108,9 @@ def test_search_and_api_sort_by_rating_unrated_last(client):
         booking, tourist, _ = stayed(listing, days_ago=20)
         item = booking.items[0]
         when = datetime.combine(item.check_out, time(12), tzinfo=BUSINESS_TZ)
-        reviews.write_review(tourist, booking, listing.id, {**STARS, "overall": stars}, now=when)
+        reviews.write_review(
+            tourist, booking, listing.id, replace(RATING, overall=int(stars)), now=when
+        )
 
     page = client.get(f"/search?community={community.slug}&sort=rating&lang=en").get_data(
         as_text=True
@@ -134,7 +138,7 @@ def test_cooperative_hides_a_review_the_author_sees_why(client):
     item = booking.items[0]
     when = datetime.combine(item.check_out, time(12), tzinfo=BUSINESS_TZ)
     review = reviews.write_review(
-        tourist, booking, item.listing_id, {**STARS, "text": "Call me 0912"}, now=when
+        tourist, booking, item.listing_id, replace(RATING, text="Call me 0912"), now=when
     )
     assert "Call me 0912" in client.get(f"/l/{listing.key}?lang=en").get_data(as_text=True)
 

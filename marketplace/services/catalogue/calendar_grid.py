@@ -7,9 +7,9 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from ..clock import business_today, utcnow
-from ..extensions import db
-from ..models import (
+from ...clock import business_today, utcnow
+from ...extensions import db
+from ...models import (
     FOREVER,
     BlockedNight,
     BookingItem,
@@ -19,8 +19,8 @@ from ..models import (
     RoomType,
     User,
 )
-from . import audit
-from .errors import ServiceError
+from ..shared import audit
+from ..shared.errors import ServiceError
 
 #: nights one change may touch (a tap-picked month, or a typed range of up to a year)
 MAX_NIGHTS = 366
@@ -28,7 +28,7 @@ MAX_NIGHTS = 366
 
 def booked_item_nights(room_type_ids: list[int], first: date, last: date, now: datetime):
     """(room type, night) -> [(booking reference, rooms, status)] for the calendar grid."""
-    from ..models import Booking
+    from ...models import Booking
 
     rows = db.session.execute(
         select(
@@ -132,14 +132,10 @@ def month_grid(listing, month: date, now: datetime | None = None) -> dict[int, l
     return grids
 
 
-def parse_nights(values, today: date | None = None) -> list[date]:
-    """The picked nights (ISO dates), sorted and unique; raises ServiceError naming `night`."""
-    nights = set()
-    for value in values:
-        try:
-            nights.add(date.fromisoformat(str(value).strip()))
-        except ValueError:
-            raise ServiceError(_("Enter a date as YYYY-MM-DD."), "invalid_date", "night") from None
+def checked_nights(picked: list[date], today: date | None = None) -> list[date]:
+    """The picked nights, sorted and unique; raises ServiceError naming `night` when there are
+    none, too many or past ones."""
+    nights = set(picked)
     if not nights:
         raise ServiceError(_("Tap the days to change first."), "no_nights", "night")
     if len(nights) > MAX_NIGHTS:

@@ -2,18 +2,19 @@
 
 A host on a phone fills one short part at a time (texts in one language, the location, the
 amenities, the terms); a mistake in one part never throws away what was typed in another.
+The page reads what a section sent into a `SectionChange`.
 """
 
-import math
+from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..extensions import db
-from ..labels import AMENITIES
-from ..models import Listing, User
-from . import audit
-from .errors import ServiceError
+from ...extensions import db
+from ...labels import AMENITIES
+from ...models import CancellationPolicy, Listing, PaymentMethod, User
+from ..shared import audit
+from ..shared.errors import ServiceError
 from .listings import apply_duration, apply_terms, apply_texts
 
 #: south, north, west, east edges of Vietnam (with its islands), in degrees
@@ -22,29 +23,28 @@ MAX_AMENITIES = 40
 MAX_AMENITY_CHARS = 60
 
 
+@dataclass(frozen=True)
+class SectionChange:
+    """What one section of the form sent, read; only the fields of the saved section are used.
+
+    `terms` needs a policy (None is refused); `amenity_codes` are the ticked boxes,
+    `amenity_words` what was typed (a known amenity typed as words becomes its code).
+    """
+
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    duration_minutes: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    amenity_codes: list[str] = field(default_factory=list)
+    amenity_words: list[str] = field(default_factory=list)
+    cancellation_policy: CancellationPolicy | None = None
+    payment_methods: list[PaymentMethod] = field(default_factory=list)
+
+
 def sections(listing: Listing) -> list[str]:
     """Names of the sections a listing's form has, in page order."""
     langs = list(current_app.config["LANGUAGES"])
     return ["basics", *(f"texts-{lang}" for lang in langs), "location", "amenities", "terms"]
-
-
-def parse_coordinate(value, field: str, limit: float) -> float | None:
-    """A decimal degree within ±`limit`, a comma accepted as the decimal mark; empty is None."""
-    text = str(value or "").strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        raise ServiceError(
-            _("Enter a number of degrees, e.g. 21.8537."), "invalid_coordinate", field
-        ) from None
-    if not math.isfinite(number) or abs(number) > limit:
-        raise ServiceError(
-            _("Enter a number from -%(n)d to %(n)d.", n=int(limit)), "out_of_range", field
-        )
-    # six decimals place a house to about 10 cm; more is noise from the phone
-    return round(number, 6)
 
 
 def in_vietnam(latitude: float, longitude: float) -> bool:
@@ -52,10 +52,8 @@ def in_vietnam(latitude: float, longitude: float) -> bool:
     return south <= latitude <= north and west <= longitude <= east
 
 
-def apply_location(listing: Listing, data: dict) -> list[str]:
+def apply_location(listing: Listing, latitude: float | None, longitude: float | None) -> list[str]:
     """Set or clear both coordinates; answers warnings (a point outside Vietnam is saved)."""
-    latitude = parse_coordinate(data.get("latitude"), "latitude", 90)
-    longitude = parse_coordinate(data.get("longitude"), "longitude", 180)
     if (latitude is None) != (longitude is None):
         missing = "longitude" if longitude is None else "latitude"
         raise ServiceError(
@@ -79,14 +77,13 @@ def split_amenities(values: list) -> tuple[list[str], list[str]]:
     return known, [v for v in values if v not in AMENITIES]
 
 
-def apply_amenities(listing: Listing, data: dict) -> None:
+def apply_amenities(listing: Listing, codes: list[str], words: list[str]) -> None:
     """Known codes in the table's order, then other words kept as typed (a code typed as words,
     "Hot water", becomes its code)."""
-    chosen = set(data.get("codes") or [])
+    chosen = set(codes)
     others: list[str] = []
-    extra = data.get("more") or ""
-    for value in [*(data.get("others") or []), *extra.split(",")]:
-        value = str(value).strip()[:MAX_AMENITY_CHARS]
+    for value in words:
+        value = value.strip()[:MAX_AMENITY_CHARS]
         if not value:
             continue
         if _as_code(value) in AMENITIES:
@@ -99,7 +96,7 @@ def apply_amenities(listing: Listing, data: dict) -> None:
     listing.amenities = (known + others)[:MAX_AMENITIES]
 
 
-def save_section(listing: Listing, actor: User, section: str, data: dict) -> list[str]:
+def save_section(listing: Listing, actor: User, section: str, change: SectionChange) -> list[str]:
     """Validate and save one section of `listing`; commits. Answers warnings to show.
 
     Raises ServiceError unknown_section, title_required, too_long, invalid_policy,
@@ -111,22 +108,20 @@ def save_section(listing: Listing, actor: User, section: str, data: dict) -> lis
     warnings: list[str] = []
     try:
         if section == "basics":
-            apply_duration(listing, data.get("duration_minutes"))
+            apply_duration(listing, change.duration_minutes)
         elif section.startswith("texts-"):
             lang = section.removeprefix("texts-")
-            apply_texts(listing, data.get("texts") or {}, [lang])
+            apply_texts(listing, change.texts, [lang])
         elif section == "location":
-            warnings = apply_location(listing, data)
+            warnings = apply_location(listing, change.latitude, change.longitude)
         elif section == "amenities":
-            apply_amenities(listing, data)
+            apply_amenities(listing, change.amenity_codes, change.amenity_words)
         elif section == "terms":
-            apply_terms(
-                listing,
-                {
-                    "cancellation_policy": data.get("cancellation_policy", ""),
-                    "payment_methods": data.get("payment_methods") or [],
-                },
-            )
+            if change.cancellation_policy is None:
+                raise ServiceError(
+                    _("Choose a cancellation policy."), "invalid_policy", "cancellation_policy"
+                )
+            apply_terms(listing, change.cancellation_policy, list(change.payment_methods))
     except ServiceError:
         db.session.rollback()
         raise

@@ -8,14 +8,15 @@ reject, suspend) in `listing_review`.
 
 import re
 import secrets
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     BlockedNight,
     BlockSource,
     CancellationPolicy,
@@ -28,13 +29,27 @@ from ..models import (
     RoomType,
     User,
 )
-from ..money import parse_vnd
-from . import audit
-from .errors import NotFound, ServiceError
+from ..shared import audit
+from ..shared.errors import NotFound, ServiceError
 
 TEXT_FIELDS = ("title", "summary", "description", "house_rules", "directions", "meeting_point")
 #: most nights one block or free request may cover
 MAX_RANGE_NIGHTS = 366
+#: a tour's length the page accepts, in minutes (minimum, maximum)
+DURATION_MINUTES = (15, 60 * 24 * 14)
+
+
+@dataclass(frozen=True)
+class ListingChange:
+    """The listing form, read. None (and a missing language) leaves that part as it is."""
+
+    #: language -> field of TEXT_FIELDS -> text
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    duration_minutes: int | None = None
+    cancellation_policy: CancellationPolicy | None = None
+    #: the ways to pay ticked (an empty list is refused)
+    payment_methods: list[PaymentMethod] | None = None
+    amenities: list[str] | None = None
 
 
 # --- who sees what -----------------------------------------------------------------------------
@@ -77,30 +92,7 @@ def get_room_type(user: User, room_type_id: int) -> RoomType:
     return room_type
 
 
-# --- parsing helpers -------------------------------------------------------------------------
-
-
-def parse_int(value, field: str, *, minimum: int = 0, maximum: int = 10**10) -> int:
-    try:
-        number = parse_vnd(value)  # whole numbers as the page's language writes them
-    except ValueError:
-        raise ServiceError(_("Enter a whole number."), "invalid_number", field) from None
-    if number < minimum or number > maximum:
-        raise ServiceError(
-            _("Enter a number from %(lo)d to %(hi)d.", lo=minimum, hi=maximum),
-            "out_of_range",
-            field,
-        )
-    return number
-
-
-def parse_date(value, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except (TypeError, ValueError):
-        raise ServiceError(_("Enter a date as YYYY-MM-DD."), "invalid_date", field) from None
+# --- ranges and languages ------------------------------------------------------------------
 
 
 def date_range(first: date, last: date, field: str = "last") -> list[date]:
@@ -155,43 +147,38 @@ def apply_texts(listing: Listing, texts: dict, langs: list[str] | None = None) -
             setattr(text, key, value)
 
 
-def apply_terms(listing: Listing, data: dict) -> None:
-    """Cancellation policy and ways to pay, each only when `data` carries it."""
-    if "cancellation_policy" in data:
-        try:
-            listing.cancellation_policy = CancellationPolicy(data["cancellation_policy"])
-        except ValueError:
-            raise ServiceError(
-                _("Choose a cancellation policy."), "invalid_policy", "cancellation_policy"
-            ) from None
-    if "payment_methods" in data:
-        methods = [m for m in data["payment_methods"] if m in {p.value for p in PaymentMethod}]
+def apply_terms(
+    listing: Listing,
+    policy: CancellationPolicy | None,
+    methods: list[PaymentMethod] | None,
+) -> None:
+    """Cancellation policy and ways to pay, each only when given."""
+    if policy is not None:
+        listing.cancellation_policy = policy
+    if methods is not None:
         if not methods:
             raise ServiceError(
                 _("Accept at least one way to pay."), "no_payment_method", "payment_methods"
             )
-        listing.payment_methods = methods
+        listing.payment_methods = [PaymentMethod(m).value for m in methods]
 
 
-def apply_duration(listing: Listing, value) -> None:
-    if listing.kind == ListingKind.TOUR and value not in (None, ""):
-        listing.duration_minutes = parse_int(
-            value, "duration_minutes", minimum=15, maximum=60 * 24 * 14
-        )
+def apply_duration(listing: Listing, minutes: int | None) -> None:
+    if listing.kind == ListingKind.TOUR and minutes is not None:
+        listing.duration_minutes = minutes
 
 
-def _apply_fields(listing: Listing, data: dict) -> None:
-    apply_texts(listing, data.get("texts") or {})
-    apply_terms(listing, data)
-    if "amenities" in data:
-        amenities = data["amenities"]
-        if isinstance(amenities, str):
-            amenities = [a.strip() for a in amenities.split(",")]
-        listing.amenities = [a[:60] for a in amenities if a][:40]
-    apply_duration(listing, data.get("duration_minutes"))
+def _apply_fields(listing: Listing, change: ListingChange) -> None:
+    apply_texts(listing, change.texts)
+    apply_terms(listing, change.cancellation_policy, change.payment_methods)
+    if change.amenities is not None:
+        listing.amenities = [a[:60] for a in change.amenities if a][:40]
+    apply_duration(listing, change.duration_minutes)
 
 
-def create_listing(host: User, kind: ListingKind | str, data: dict, community=None) -> Listing:
+def create_listing(
+    host: User, kind: ListingKind | str, change: ListingChange, community=None
+) -> Listing:
     """A new draft listing of `host` in their (first) community; commits.
 
     Raises ServiceError title_required, invalid_policy, no_payment_method, no_community.
@@ -213,7 +200,7 @@ def create_listing(host: User, kind: ListingKind | str, data: dict, community=No
         status=ListingStatus.DRAFT,
         payment_methods=[m.value for m in PaymentMethod],
     )
-    _apply_fields(listing, data)
+    _apply_fields(listing, change)
     title, _fallback = listing.text_for("en")
     listing.key = _new_key(title.title if title else "")
     db.session.add(listing)
@@ -223,9 +210,9 @@ def create_listing(host: User, kind: ListingKind | str, data: dict, community=No
     return listing
 
 
-def update_listing(listing: Listing, actor: User, data: dict) -> Listing:
+def update_listing(listing: Listing, actor: User, change: ListingChange) -> Listing:
     """Change texts and terms; a published listing stays published. Commits."""
-    _apply_fields(listing, data)
+    _apply_fields(listing, change)
     audit.record(listing, "edited", actor=actor)
     db.session.commit()
     return listing

@@ -15,16 +15,16 @@ Writes lock the booking (services.locks), so a traveller and a host writing at t
 see each other and both reviews are revealed. Reads of ratings are in `review_stats`.
 """
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import BUSINESS_TZ, business_today, utcnow
-from ..extensions import db
-from ..models import (
+from ...clock import BUSINESS_TZ, business_today, utcnow
+from ...extensions import db
+from ...models import (
     REVIEW_TRANSITIONS,
     Booking,
     BookingItem,
@@ -34,10 +34,10 @@ from ..models import (
     ReviewStatus,
     User,
 )
-from ..models.states import Outcome, judge
-from . import audit, locks
-from .errors import Conflict, NotFound, ServiceError
-from .references import normalize_reference
+from ...models.states import Outcome, judge
+from ..shared import audit, locks
+from ..shared.errors import Conflict, NotFound, ServiceError
+from ..shared.references import normalize_reference
 
 WINDOW_DAYS = 14
 MAX_TEXT = 2000
@@ -45,6 +45,7 @@ MAX_REPLY = 1000
 MAX_REASON = 500
 STAY_SCORES = ("cleanliness", "accuracy", "hospitality")
 TOUR_SCORES = ("cleanliness", "accuracy", "guiding")
+STAR_FIELDS = ("overall", "cleanliness", "accuracy", "hospitality", "guiding")
 REVIEWABLE_STATUSES = frozenset({BookingStatus.COMPLETED, BookingStatus.CHECKED_IN})
 
 
@@ -133,15 +134,30 @@ def find_booking(reference: str) -> Booking:
 # -- input ---------------------------------------------------------------------------------------
 
 
-def _stars(data: Mapping, name: str) -> int:
-    raw = str(data.get(name) or "").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= 5:
+@dataclass(frozen=True)
+class Rating:
+    """Stars as chosen (None when what was sent is no whole number) and the words written.
+
+    The guest review uses `overall` and `text`; a stay adds `hospitality`, a tour `guiding`.
+    """
+
+    overall: int | None
+    cleanliness: int | None = None
+    accuracy: int | None = None
+    hospitality: int | None = None
+    guiding: int | None = None
+    text: str = ""
+
+
+def _stars(rating: Rating, name: str) -> int:
+    stars = getattr(rating, name)
+    if stars is None or not 1 <= stars <= 5:
         raise ServiceError(_("Choose from 1 to 5 stars."), "invalid_stars", name)
-    return int(raw)
+    return stars
 
 
-def _text(data: Mapping, name: str, limit: int, required: bool = False) -> str:
-    value = str(data.get(name) or "").replace("\x00", "").strip()
+def _text(value: str, name: str, limit: int, required: bool = False) -> str:
+    value = str(value or "").replace("\x00", "").strip()
     if len(value) > limit:
         raise ServiceError(
             _("Please keep it under %(num)d characters.", num=limit), "too_long", name
@@ -160,7 +176,7 @@ def _first_name(user: User) -> str:
 
 
 def write_review(
-    user: User, booking: Booking, listing_id: int, data: Mapping, now: datetime | None = None
+    user: User, booking: Booking, listing_id: int, rating: Rating, now: datetime | None = None
 ) -> Review:
     """The traveller reviews one listing of their finished booking. Commits.
 
@@ -187,9 +203,9 @@ def write_review(
             listing_id=listing_id,
             author_id=user.id,
             direction=ReviewDirection.LISTING,
-            overall=_stars(data, "overall"),
-            **{name: _stars(data, name) for name in scores},
-            text=_text(data, "text", MAX_TEXT),
+            overall=_stars(rating, "overall"),
+            **{name: _stars(rating, name) for name in scores},
+            text=_text(rating.text, "text", MAX_TEXT),
             author_name=_first_name(user),
             author_country=booking.guests[0].nationality if booking.guests else None,
             window_closes_at=_window_closes(items),
@@ -207,7 +223,7 @@ def write_review(
 
 
 def write_guest_review(
-    user: User, booking: Booking, data: Mapping, now: datetime | None = None
+    user: User, booking: Booking, rating: Rating, now: datetime | None = None
 ) -> Review:
     """The host reviews the traveller of their finished booking, once. Commits.
 
@@ -232,8 +248,8 @@ def write_guest_review(
             listing_id=items[0].listing_id,
             author_id=user.id,
             direction=ReviewDirection.GUEST,
-            overall=_stars(data, "overall"),
-            text=_text(data, "text", MAX_TEXT),
+            overall=_stars(rating, "overall"),
+            text=_text(rating.text, "text", MAX_TEXT),
             author_name=_first_name(user),
             window_closes_at=_window_closes(items),
             created_at=now,
@@ -267,7 +283,7 @@ def _save(review: Review) -> Review:
     return review
 
 
-def reply(user: User, review_id: int, data: Mapping, now: datetime | None = None) -> Review:
+def reply(user: User, review_id: int, text: str, now: datetime | None = None) -> Review:
     """The listing's host answers a public traveller review, once. Commits.
 
     Raises NotFound (not theirs, not public yet), Conflict `already_replied`, ServiceError
@@ -286,7 +302,7 @@ def reply(user: User, review_id: int, data: Mapping, now: datetime | None = None
         db.session.rollback()
         raise Conflict(_("You have already replied to this review."), "already_replied")
     try:
-        review.reply = _text(data, "reply", MAX_REPLY, required=True)
+        review.reply = _text(text, "reply", MAX_REPLY, required=True)
     except ServiceError:
         db.session.rollback()
         raise
@@ -326,7 +342,7 @@ def moderate(
         db.session.rollback()
         return outcome
     try:
-        reason = _text({"reason": reason}, "reason", MAX_REASON, required=to == ReviewStatus.HIDDEN)
+        reason = _text(reason, "reason", MAX_REASON, required=to == ReviewStatus.HIDDEN)
     except ServiceError as exc:
         db.session.rollback()
         if exc.code == "text_required":

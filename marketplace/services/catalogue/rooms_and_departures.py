@@ -3,6 +3,11 @@
 Kept apart from the listing itself (`listings`: who manages it, its texts and terms, blocked
 nights) because these are the units bookings take and prices are quoted from; the host edits
 them on their own pages. Access is checked by the caller (`listings.get_listing`).
+
+Each change arrives as typed values (`RoomTypeChange`, `PriceRuleChange`, `DepartureSchedule`,
+`DepartureChange`): the page reads the numbers, dates and times with `shared.values`, within
+the ranges below; what depends on the listing (its kind, its rooms, the community's guides,
+the seats already booked) is decided here.
 """
 
 import secrets
@@ -12,11 +17,11 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import BUSINESS_TZ, to_business_time, utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..i18n import supported
-from ..models import (
+from ...clock import BUSINESS_TZ, to_business_time, utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...i18n import supported
+from ...models import (
     Departure,
     DepartureStatus,
     Listing,
@@ -27,69 +32,115 @@ from ..models import (
     RoomType,
     User,
 )
-from . import audit, availability, bookings
-from .errors import NotFound, ServiceError
-from .listings import date_range, parse_date, parse_int
+from ..shared import audit, locks
+from ..shared.errors import NotFound, ServiceError
+from . import availability
+from .listings import date_range
 
 #: most departures one recurring rule may create
 MAX_RECURRING = 120
+#: what a page accepts for each number, as (minimum, maximum)
+ROOM_UNITS = (0, 500)
+ROOM_GUESTS = (1, 50)
+ROOM_MIN_NIGHTS = (1, 60)
+PRICE = (0, 10**9)
+PERCENT = (-90, 500)
+SEATS = (1, 500)
+
+
+@dataclass(frozen=True)
+class RoomTypeChange:
+    #: the room's name in each language given (trimmed, not empty)
+    names: dict[str, str]
+    units: int
+    max_guests: int
+    nightly_price: int
+    min_nights: int = 1
+    sold_by_bed: bool = False
+
+
+@dataclass(frozen=True)
+class PriceRuleChange:
+    """A DATE rule has `start_date` and `nightly_price`; WEEKEND a `percent`; SEASON a `percent`
+    and both dates. `room_type_id` None: every room of the listing."""
+
+    kind: PriceRuleKind
+    room_type_id: int | None = None
+    name: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    nightly_price: int | None = None
+    percent: int | None = None
+
+
+@dataclass(frozen=True)
+class DepartureSchedule:
+    """One departure, or one on each of `weekdays` (Monday 0) from `first_date` to `until`."""
+
+    first_date: date
+    time: time
+    capacity: int
+    price_per_person: int
+    weekdays: frozenset[int] = frozenset()
+    until: date | None = None
+    guide_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DepartureChange:
+    time: time
+    capacity: int
+    guide_id: int | None = None
 
 
 # --- room types and prices ---------------------------------------------------------------------
 
 
-def save_room_type(listing: Listing, actor: User, data: dict, room_type=None) -> RoomType:
+def save_room_type(
+    listing: Listing, actor: User, change: RoomTypeChange, room_type=None
+) -> RoomType:
     """Add (or change) a room type; commits. Raises ServiceError naming the field."""
     if listing.kind != ListingKind.STAY:
         raise ServiceError(_("Tours have departures, not rooms."), "not_a_stay")
     names = {
-        lang: (data.get(f"name-{lang}") or "").strip()[:80]
-        for lang in supported()
-        if (data.get(f"name-{lang}") or "").strip()
+        lang: name.strip()[:80]
+        for lang, name in change.names.items()
+        if lang in supported() and name.strip()
     }
     if not names:
         raise ServiceError(_("Name the room."), "name_required", "name-vi")
-    units = parse_int(data.get("units"), "units", minimum=0, maximum=500)
-    max_guests = parse_int(data.get("max_guests"), "max_guests", minimum=1, maximum=50)
-    price = parse_int(data.get("nightly_price"), "nightly_price", minimum=0, maximum=10**9)
-    min_nights = parse_int(data.get("min_nights") or 1, "min_nights", minimum=1, maximum=60)
     if room_type is None:
-        room_type = RoomType(listing=listing, key=secrets.token_hex(3), nightly_price=price)
+        room_type = RoomType(
+            listing=listing, key=secrets.token_hex(3), nightly_price=change.nightly_price
+        )
         db.session.add(room_type)
     room_type.name = names
-    room_type.units = units
-    room_type.max_guests = max_guests
-    room_type.nightly_price = price
-    room_type.min_nights = min_nights
-    room_type.sold_by_bed = data.get("sold_by_bed") in ("1", "on", "true", True)
+    room_type.units = change.units
+    room_type.max_guests = change.max_guests
+    room_type.nightly_price = change.nightly_price
+    room_type.min_nights = change.min_nights
+    room_type.sold_by_bed = change.sold_by_bed
     db.session.flush()
     audit.record(listing, "room_type_saved", actor=actor, data={"room_type_id": room_type.id})
     db.session.commit()
     return room_type
 
 
-def add_price_rule(listing: Listing, actor: User, data: dict) -> PriceRule:
+def add_price_rule(listing: Listing, actor: User, change: PriceRuleChange) -> PriceRule:
     """A weekend rate, a season (Tet, the Peach Blossom festival) or one date's price; commits."""
-    try:
-        kind = PriceRuleKind(data.get("kind"))
-    except ValueError:
-        raise ServiceError(_("Choose a kind of rule."), "invalid_kind", "kind") from None
-    room_type_id = data.get("room_type_id") or None
-    if room_type_id:
-        room_type_id = parse_int(room_type_id, "room_type_id")
-        if room_type_id not in {rt.id for rt in listing.room_types}:
-            raise ServiceError(_("No such room type."), "not_found", "room_type_id")
-    rule = PriceRule(listing=listing, kind=kind, room_type_id=room_type_id)
-    name = (data.get("name") or "").strip()[:80]
+    room_type_id = change.room_type_id
+    if room_type_id is not None and room_type_id not in {rt.id for rt in listing.room_types}:
+        raise ServiceError(_("No such room type."), "not_found", "room_type_id")
+    rule = PriceRule(listing=listing, kind=change.kind, room_type_id=room_type_id)
+    name = change.name.strip()[:80]
     rule.name = {"vi": name, "en": name} if name else {}
-    if kind == PriceRuleKind.DATE:
-        rule.start_date = rule.end_date = parse_date(data.get("start_date"), "start_date")
-        rule.nightly_price = parse_int(data.get("nightly_price"), "nightly_price", maximum=10**9)
+    if change.kind == PriceRuleKind.DATE:
+        rule.start_date = rule.end_date = change.start_date
+        rule.nightly_price = change.nightly_price
     else:
-        rule.percent = parse_int(data.get("percent"), "percent", minimum=-90, maximum=500)
-        if kind == PriceRuleKind.SEASON:
-            rule.start_date = parse_date(data.get("start_date"), "start_date")
-            rule.end_date = parse_date(data.get("end_date"), "end_date")
+        rule.percent = change.percent
+        if change.kind == PriceRuleKind.SEASON:
+            rule.start_date, rule.end_date = change.start_date, change.end_date
             date_range(rule.start_date, rule.end_date, "end_date")
     db.session.add(rule)
     db.session.flush()
@@ -107,13 +158,6 @@ def remove_price_rule(listing: Listing, actor: User, rule_id: int) -> None:
     db.session.commit()
 
 
-def parse_time(value, field: str = "time") -> time:
-    try:
-        return time.fromisoformat(str(value).strip())
-    except (TypeError, ValueError):
-        raise ServiceError(_("Enter a time as HH:MM."), "invalid_time", field) from None
-
-
 def departure_days(first: date, weekdays: set[int] | None, until: date | None) -> list[date]:
     """One day, or every day of `weekdays` (Monday 0) from `first` to `until` inclusive."""
     if not weekdays:
@@ -126,27 +170,18 @@ def departure_days(first: date, weekdays: set[int] | None, until: date | None) -
     return days
 
 
-def add_departures(listing: Listing, actor: User, data: dict) -> list[Departure]:
-    """One-off or recurring ("every Saturday 07:30 until March") departures; commits.
-
-    `data`: first_date, time, capacity, price_per_person, guide_id, weekdays (list), until.
-    """
+def add_departures(listing: Listing, actor: User, schedule: DepartureSchedule) -> list[Departure]:
+    """One-off or recurring ("every Saturday 07:30 until March") departures; commits."""
     if listing.kind != ListingKind.TOUR:
         raise ServiceError(_("Stays have rooms, not departures."), "not_a_tour")
-    first = parse_date(data.get("first_date"), "first_date")
-    at = parse_time(data.get("time"))
-    capacity = parse_int(data.get("capacity"), "capacity", minimum=1, maximum=500)
-    price = parse_int(data.get("price_per_person"), "price_per_person", maximum=10**9)
-    weekdays = {parse_int(w, "weekdays", maximum=6) for w in data.get("weekdays") or []}
-    until = parse_date(data["until"], "until") if data.get("until") else None
-    guide = _guide(listing, data.get("guide_id"))
+    guide = _guide(listing, schedule.guide_id)
     created = []
-    for day in departure_days(first, weekdays, until):
+    for day in departure_days(schedule.first_date, set(schedule.weekdays), schedule.until):
         departure = Departure(
             listing=listing,
-            starts_at=datetime.combine(day, at, tzinfo=BUSINESS_TZ),
-            capacity=capacity,
-            price_per_person=price,
+            starts_at=datetime.combine(day, schedule.time, tzinfo=BUSINESS_TZ),
+            capacity=schedule.capacity,
+            price_per_person=schedule.price_per_person,
             guide=guide,
             status=DepartureStatus.SCHEDULED,
         )
@@ -162,11 +197,11 @@ def guides_for(listing: Listing) -> list[User]:
     return [u for u in listing.community.members if u.role in (Role.GUIDE, Role.HOST) and u.active]
 
 
-def _guide(listing: Listing, guide_id) -> User | None:
+def _guide(listing: Listing, guide_id: int | None) -> User | None:
     """The guide chosen on a form (none when left empty): a guide or host of the community."""
     if not guide_id:
         return None
-    guide = db.session.get(User, parse_int(guide_id, "guide_id"))
+    guide = db.session.get(User, guide_id)
     if (
         guide is None
         or guide.role not in (Role.GUIDE, Role.HOST)
@@ -225,7 +260,9 @@ def get_departure(listing: Listing, departure_id: int) -> Departure:
     return departure
 
 
-def update_departure(departure: Departure, actor: User, data: dict, now=None) -> Departure:
+def update_departure(
+    departure: Departure, actor: User, change: DepartureChange, now=None
+) -> Departure:
     """Change the time (same day), the seats or the guide of a scheduled departure; commits.
 
     The seats are decided under the lock placing a booking takes, so none booked meanwhile is
@@ -233,11 +270,10 @@ def update_departure(departure: Departure, actor: User, data: dict, now=None) ->
     departure_cancelled, departure_past.
     """
     now = now or utcnow()
-    at = parse_time(data.get("time"))
-    capacity = parse_int(data.get("capacity"), "capacity", minimum=1, maximum=500)
+    at, capacity = change.time, change.capacity
     try:
         begin_write()
-        bookings.lock_inventory(departure_ids=[departure.id])
+        locks.lock_inventory(departure_ids=[departure.id])
         departure = db.session.get(Departure, departure.id, populate_existing=True)
         if departure.status != DepartureStatus.SCHEDULED:
             raise ServiceError(
@@ -246,7 +282,7 @@ def update_departure(departure: Departure, actor: User, data: dict, now=None) ->
             )
         if departure.starts_at <= now:
             raise ServiceError(_("This departure has already left."), "departure_past")
-        guide = _guide(departure.listing, data.get("guide_id"))
+        guide = _guide(departure.listing, change.guide_id)
         booked = availability.seats_taken([departure.id], now).get(departure.id, 0)
         if capacity < booked:
             raise ServiceError(

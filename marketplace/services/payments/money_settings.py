@@ -7,23 +7,24 @@ approves it (applied in the same transaction) or rejects it. Every step is audit
 by mail to the community's cooperative staff and the admins (topic `mail.settings_change`).
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..models import Community, Role, User
-from ..models.setting_change import (
+from ...clock import utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models import Community, Role, User
+from ...models.setting_change import (
     SETTING_CHANGE_TRANSITIONS,
     SettingChange,
     SettingChangeStatus,
 )
-from ..models.states import Outcome, judge
-from . import audit, outbox
-from .errors import Forbidden, NotFound, ServiceError
+from ...models.states import Outcome, judge
+from ..shared import audit, outbox
+from ..shared.errors import Forbidden, NotFound, ServiceError
 
 #: the settings guarded here, in the order they are shown
 MONEY_FIELDS = (
@@ -40,22 +41,37 @@ def current_values(community: Community) -> dict:
     return {field: getattr(community, field) for field in MONEY_FIELDS}
 
 
-def parse_form(data) -> dict:
-    """The posted form as new setting values (rates in percent, up to two decimals).
+@dataclass(frozen=True)
+class MoneySettings:
+    """What the settings form asks for, read by the page: rates in basis points (1/100 %)."""
 
-    Raises ServiceError invalid_number, out_of_range, rates_too_high, invalid_bank (with field).
+    commission_rate_bp: int
+    community_fund_rate_bp: int
+    bank_bin: str = ""
+    bank_account_number: str = ""
+    bank_account_name: str = ""
+
+
+def checked_values(settings: MoneySettings) -> dict:
+    """The new setting values, checked and tidied.
+
+    Raises ServiceError out_of_range, rates_too_high, invalid_bank (with field).
     """
-    commission = _basis_points(data.get("commission_percent"), "commission_percent")
-    fund = _basis_points(data.get("fund_percent"), "fund_percent")
-    if commission + fund > 10000:
+    for field, rate in (
+        ("commission_percent", settings.commission_rate_bp),
+        ("fund_percent", settings.community_fund_rate_bp),
+    ):
+        if not 0 <= rate <= 10000:
+            raise ServiceError(_("Between 0 and 100."), "out_of_range", field)
+    if settings.commission_rate_bp + settings.community_fund_rate_bp > 10000:
         raise ServiceError(
             _("Commission and fund together cannot exceed the price."),
             "rates_too_high",
             "fund_percent",
         )
-    bank_bin = (data.get("bank_bin") or "").strip()
-    number = (data.get("bank_account_number") or "").strip().replace(" ", "")
-    name = (data.get("bank_account_name") or "").strip().upper()
+    bank_bin = settings.bank_bin.strip()
+    number = settings.bank_account_number.strip().replace(" ", "")
+    name = settings.bank_account_name.strip().upper()
     if bank_bin and (not bank_bin.isdigit() or len(bank_bin) != 6):
         raise ServiceError(_("The bank code has 6 digits."), "invalid_bank", "bank_bin")
     if number and (not number.isdigit() or len(number) > 19):
@@ -63,41 +79,26 @@ def parse_form(data) -> dict:
             _("The account number has up to 19 digits."), "invalid_bank", "bank_account_number"
         )
     return {
-        "commission_rate_bp": commission,
-        "community_fund_rate_bp": fund,
+        "commission_rate_bp": settings.commission_rate_bp,
+        "community_fund_rate_bp": settings.community_fund_rate_bp,
         "bank_bin": bank_bin or None,
         "bank_account_number": number or None,
         "bank_account_name": name[:70] or None,
     }
 
 
-def _basis_points(value, field: str) -> int:
-    text = str(value or "").strip().replace(",", ".")
-    if not text or len(text) > 12:
-        raise ServiceError(_("Enter a percentage."), "invalid_number", field)
-    try:
-        percent = float(text)
-    except ValueError:
-        raise ServiceError(_("Enter a percentage."), "invalid_number", field) from None
-    if percent != percent:  # NaN
-        raise ServiceError(_("Enter a percentage."), "invalid_number", field)
-    if percent < 0 or percent > 100:
-        raise ServiceError(_("Between 0 and 100."), "out_of_range", field)
-    return round(percent * 100)
-
-
 def request_change(
-    actor: User, community: Community, data, *, now: datetime | None = None
+    actor: User, community: Community, settings: MoneySettings, *, now: datetime | None = None
 ) -> SettingChange | None:
     """Record a pending change of `community`'s money settings from the posted form. Commits.
 
     Returns the change, or None when the form asks for the settings as they are.
     Raises Forbidden (not this community's staff), ServiceError change_pending (another change
-    waits for approval) and the form errors of `parse_form`.
+    waits for approval) and the errors of `checked_values`.
     """
     if not actor.manages(community.id):
         raise Forbidden(_("You are not allowed to do this."), "forbidden")
-    new_values = parse_form(data)
+    new_values = checked_values(settings)
     now = now or utcnow()
     begin_write()
     community = _locked(Community, community.id)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models.listing import LISTING_STATUS_TITLES
-from ...services import listing_review, listings
+from ...services.catalogue import listing_review, listings
 from ..backoffice import attempt, or_404
 from . import bp
 

@@ -4,7 +4,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...services import closures, listings
+from ...services.backoffice import closures
+from ...services.catalogue import listings
+from ...services.shared import values
 from ..backoffice import attempt, or_404
 from ..host.departures import report_lift
 from . import bp
@@ -53,8 +55,8 @@ def _close(listing, first, last, form):
     return closures.close_listing(
         listing,
         current_user,
-        listings.parse_date(first, "first"),
-        listings.parse_date(last or first, "last"),
+        values.parse_date(first, "first"),
+        values.parse_date(last or first, "last"),
         form.get("reason", ""),
     )
 
@@ -73,8 +75,8 @@ def _lift(listing, first, last):
     return closures.lift_closure(
         listing,
         current_user,
-        listings.parse_date(first, "first"),
-        listings.parse_date(last or first, "last"),
+        values.parse_date(first, "first"),
+        values.parse_date(last or first, "last"),
     )
 
 

@@ -11,7 +11,9 @@ from flask_login import current_user
 from ...models import Role
 from ...models.setting_change import SettingChangeStatus
 from ...models.states import Outcome
-from ...services import cooperative, money_settings
+from ...services.backoffice import cooperative
+from ...services.payments import money_settings
+from ...services.shared import values
 from ..backoffice import attempt, errors_of, or_404
 from . import bp
 
@@ -44,7 +46,11 @@ def community(community_id: int):
     community = or_404(cooperative.get_community, current_user, community_id)
     errors = {}
     if request.method == "POST":
-        change, error = attempt(cooperative.update_community, current_user, community, request.form)
+        change, error = attempt(
+            lambda: cooperative.update_community(
+                current_user, community, _money_settings(request.form)
+            )
+        )
         if error is None:
             if change is None:
                 flash(_("Nothing changed."), "info")
@@ -93,3 +99,16 @@ def decide_setting_change(change_id: int):
     if community_id.isdigit() and len(community_id) < 10:
         return redirect(url_for("admin.community", community_id=int(community_id)))
     return redirect(url_for("admin.communities"))
+
+
+def _money_settings(form) -> money_settings.MoneySettings:
+    """The settings form as typed values; a wrong percentage raises ServiceError for its field."""
+    return money_settings.MoneySettings(
+        commission_rate_bp=values.parse_basis_points(
+            form.get("commission_percent"), "commission_percent"
+        ),
+        community_fund_rate_bp=values.parse_basis_points(form.get("fund_percent"), "fund_percent"),
+        bank_bin=form.get("bank_bin", ""),
+        bank_account_number=form.get("bank_account_number", ""),
+        bank_account_name=form.get("bank_account_name", ""),
+    )

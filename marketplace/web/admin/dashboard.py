@@ -3,7 +3,8 @@
 from flask import render_template
 from flask_login import current_user
 
-from ...services import cooperative, listings
+from ...services.backoffice import cooperative
+from ...services.catalogue import listings
 from . import bp
 
 

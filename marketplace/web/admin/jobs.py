@@ -7,7 +7,7 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ...models import OUTBOX_STATUS_TITLES, OutboxStatus, Role
-from ...services import outbox
+from ...services.shared import outbox
 from ..backoffice import attempt
 from ..security import roles_required
 from . import bp

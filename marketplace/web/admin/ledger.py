@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...models import Community, Role
-from ...services import ledger
+from ...services.payments import ledger
 from . import bp
 
 

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Role
-from ...services import exchange_rates
-from ...services.errors import ServiceError
+from ...services.catalogue import exchange_rates
+from ...services.shared.errors import ServiceError
 from ..security import roles_required
 from . import bp
 

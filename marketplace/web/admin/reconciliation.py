@@ -9,8 +9,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ...extensions import db
 from ...models import BankTransfer, Role, TransferOutcome
-from ...services import bank_matching, bank_statements, bank_transfers
-from ...services.errors import ServiceError
+from ...services.payments import bank_matching, bank_statements, bank_transfers
+from ...services.shared.errors import ServiceError
 from . import bp
 
 OUTCOME_TITLES = {

@@ -3,7 +3,7 @@
 from flask import render_template
 
 from ...models import Role
-from ...services import refund_check
+from ...services.payments import refund_check
 from ..security import roles_required
 from . import bp
 

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models.states import Outcome
-from ...services import refund_queue
-from ...services.errors import ServiceError
+from ...services.payments import refund_queue
+from ...services.shared.errors import ServiceError
 from . import bp
 
 

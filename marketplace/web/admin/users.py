@@ -4,9 +4,24 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...services import cooperative
+from ...models import Role
+from ...services.backoffice import cooperative
 from ..backoffice import attempt, errors_of, or_404
 from . import bp
+
+
+def _new_staff(form) -> cooperative.NewStaff:
+    try:
+        role = Role(form.get("role"))
+    except ValueError:
+        role = None  # the service names the field
+    return cooperative.NewStaff(
+        email=form.get("email", ""),
+        role=role,
+        name=form.get("name") or "",
+        phone=form.get("phone") or None,
+        password=form.get("password") or None,
+    )
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -17,7 +32,9 @@ def users():
         community = or_404(
             cooperative.get_community, current_user, request.form.get("community_id", 0, type=int)
         )
-        created, error = attempt(cooperative.create_staff, current_user, community, request.form)
+        created, error = attempt(
+            cooperative.create_staff, current_user, community, _new_staff(request.form)
+        )
         if created:
             user, password = created
             flash(

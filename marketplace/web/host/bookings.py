@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import BOOKING_STATUS_TITLES, BookingStatus, Role
-from ...services import cancellations, host_bookings, listings
+from ...services.backoffice import host_bookings
+from ...services.catalogue import listings
+from ...services.payments import cancellations
 from ..backoffice import attempt, optional_date, or_404
 from . import bp
 

@@ -1,5 +1,6 @@
 """The host's calendar: a month grid per room type; block, free and price nights; iCal feeds."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -8,14 +9,15 @@ from flask_login import current_user
 
 from ...clock import business_today
 from ...models import ListingKind
-from ...services import (
+from ...services.catalogue import (
     calendar_conflicts,
     calendar_grid,
     calendar_sync_now,
     calendars,
     listings,
 )
-from ...services.errors import ServiceError
+from ...services.shared import values
+from ...services.shared.errors import ServiceError
 from ..backoffice import attempt, or_404
 from . import bp
 
@@ -69,26 +71,42 @@ def calendar(listing_id: int):
     return _page(_stay_of(listing_id), _month(request.args.get("month")))
 
 
+@dataclass(frozen=True)
+class NightsChange:
+    action: str  # block | free | price
+    nights: list[date]
+    reason: str = ""
+    #: the nights' own price; None sets them back to the usual rules
+    price: int | None = None
+
+
 def _picked_nights(form) -> list[date]:
     """Tapped days (checkboxes named `night`), or a typed range `first`..`last`."""
     if form.getlist("night"):
-        return calendar_grid.parse_nights(form.getlist("night"))
-    first = listings.parse_date(form.get("first"), "first")
-    last = listings.parse_date(form.get("last") or form.get("first"), "last")
+        picked = [values.parse_date(v, "night") for v in form.getlist("night")]
+        return calendar_grid.checked_nights(picked)
+    first = values.parse_date(form.get("first"), "first")
+    last = values.parse_date(form.get("last") or form.get("first"), "last")
     return listings.date_range(first, last)
 
 
-def _change_nights(room_type, action: str, form) -> int:
+def _read_nights(form) -> NightsChange:
+    action = form.get("action", "")
     if action not in ("block", "free", "price"):
         raise ServiceError(_("Choose what to do."), "invalid_action", "action")
     nights = _picked_nights(form)
-    if action == "block":
-        return listings.block_nights(room_type, current_user, nights, reason=form.get("reason", ""))
-    if action == "free":
-        return listings.free_nights(room_type, current_user, nights)
-    price = form.get("price", "").strip()
-    amount = listings.parse_int(price, "price", maximum=10**9) if price else None
-    return calendar_grid.set_nights_price(room_type, current_user, nights, amount)
+    price = None
+    if action == "price" and form.get("price", "").strip():
+        price = values.parse_int(form.get("price", "").strip(), "price", maximum=10**9)
+    return NightsChange(action, nights, form.get("reason", ""), price)
+
+
+def _change_nights(room_type, change: NightsChange) -> int:
+    if change.action == "block":
+        return listings.block_nights(room_type, current_user, change.nights, reason=change.reason)
+    if change.action == "free":
+        return listings.free_nights(room_type, current_user, change.nights)
+    return calendar_grid.set_nights_price(room_type, current_user, change.nights, change.price)
 
 
 @bp.post("/calendar/<int:listing_id>/nights")
@@ -105,7 +123,7 @@ def calendar_nights(listing_id: int):
         abort(404)
     action = request.form.get("action", "")
     try:
-        count = _change_nights(room_type, action, request.form)
+        count = _change_nights(room_type, _read_nights(request.form))
     except ServiceError as exc:
         flash(exc.message, "error")
         return _page(

@@ -4,7 +4,7 @@ from flask import render_template
 from flask_login import current_user
 
 from ...models import BOOKING_STATUS_TITLES, Role
-from ...services import host_bookings, registration
+from ...services.backoffice import host_bookings, registration
 from ..backoffice import locale
 from . import bp
 

@@ -14,8 +14,11 @@ from flask_login import current_user
 
 from ...clock import business_today
 from ...models import ListingKind
-from ...services import booking_access, closures, listings, rooms_and_departures
-from ...services.errors import ServiceError
+from ...services.backoffice import closures
+from ...services.booking import booking_access
+from ...services.catalogue import listings, rooms_and_departures
+from ...services.shared.errors import ServiceError
+from .. import listing_forms
 from ..backoffice import optional_date, or_404
 from . import bp
 
@@ -78,7 +81,8 @@ def departure_edit(listing_id: int, departure_id: int):
     listing = _tour(listing_id)
     departure = or_404(rooms_and_departures.get_departure, listing, departure_id)
     try:
-        rooms_and_departures.update_departure(departure, current_user, request.form)
+        change = listing_forms.departure_change(request.form)
+        rooms_and_departures.update_departure(departure, current_user, change)
     except ServiceError as exc:
         return _refused(listing, f"d{departure_id}", exc)
     flash(_("Departure saved."), "success")

@@ -12,7 +12,8 @@ from ...models import (
     PriceRuleKind,
 )
 from ...models.listing import LISTING_STATUS_TITLES
-from ...services import (
+from ...services.booking.cancellation_policy import describe
+from ...services.catalogue import (
     calendars,
     listing_review,
     listing_sections,
@@ -20,44 +21,26 @@ from ...services import (
     rooms_and_departures,
     uploads,
 )
-from ...services.cancellation_policy import describe
+from .. import listing_forms
 from ..backoffice import attempt, errors_of, languages, or_404
 from . import bp
 
-TEXT_FIELDS = listings.TEXT_FIELDS
+
+def _listing_change(kind: str) -> listings.ListingChange:
+    return listing_forms.listing_change(request.form, kind, languages())
 
 
-def _listing_data() -> dict:
-    """Every field the form sent; a field not sent (terms on the short new-listing form) is
-    left as it is."""
-    form = request.form
-    data = {
-        "texts": {
-            lang: {f: form.get(f"texts-{lang}-{f}", "") for f in TEXT_FIELDS}
-            for lang in languages()
-        },
-        "duration_minutes": form.get("duration_minutes", ""),
-    }
-    for key in ("cancellation_policy", "amenities"):
-        if key in form:
-            data[key] = form[key]
-    if "payment_methods" in form or "cancellation_policy" in form:
-        data["payment_methods"] = form.getlist("payment_methods")
-    return data
+def _create(kind: str):
+    return listings.create_listing(current_user, kind, _listing_change(kind))
 
 
-def _section_data() -> dict:
-    form = request.form
-    return {
-        **_listing_data(),
-        "latitude": form.get("latitude", ""),
-        "longitude": form.get("longitude", ""),
-        "codes": form.getlist("amenities"),
-        "others": form.getlist("amenities_other"),
-        "more": form.get("amenities_more", ""),
-        "cancellation_policy": form.get("cancellation_policy", ""),
-        "payment_methods": form.getlist("payment_methods"),
-    }
+def _update(listing):
+    return listings.update_listing(listing, current_user, _listing_change(listing.kind.value))
+
+
+def _save_section(listing, section: str):
+    change = listing_forms.section_change(section, request.form, listing.kind.value, languages())
+    return listing_sections.save_section(listing, current_user, section, change)
 
 
 def _form_context(**extra) -> dict:
@@ -87,7 +70,7 @@ def listing_new():
     kind = kind if kind in ("stay", "tour") else "stay"
     errors = {}
     if request.method == "POST":
-        listing, error = attempt(listings.create_listing, current_user, kind, _listing_data())
+        listing, error = attempt(_create, kind)
         if listing is not None:
             flash(
                 _(
@@ -115,26 +98,13 @@ def listing_edit(listing_id: int):
     section = request.form.get("section") if request.method == "POST" else None
     if request.method == "POST":
         if section:
-            warnings, error = attempt(
-                listing_sections.save_section,
-                listing,
-                current_user,
-                section,
-                _section_data(),
-                success=_("Saved."),
-            )
+            warnings, error = attempt(_save_section, listing, section, success=_("Saved."))
             for warning in warnings or []:
                 flash(warning, "warning")
             if error is None:
                 return _back(listing, f"#{section}")
         else:
-            _done, error = attempt(
-                listings.update_listing,
-                listing,
-                current_user,
-                _listing_data(),
-                success=_("Saved."),
-            )
+            _done, error = attempt(_update, listing, success=_("Saved."))
             if error is None:
                 return _back(listing)
         errors = errors_of(error)
@@ -249,16 +219,15 @@ def photo_delete(listing_id: int, photo_id: int):
     return _back(listing, "#photos")
 
 
+def _save_room_type(listing, room_type):
+    change = listing_forms.room_type_change(request.form)
+    return rooms_and_departures.save_room_type(listing, current_user, change, room_type)
+
+
 @bp.post("/listings/<int:listing_id>/room-types")
 def room_type_add(listing_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
-    attempt(
-        rooms_and_departures.save_room_type,
-        listing,
-        current_user,
-        request.form,
-        success=_("Room saved."),
-    )
+    attempt(_save_room_type, listing, None, success=_("Room saved."))
     return _back(listing, "#rooms")
 
 
@@ -268,27 +237,19 @@ def room_type_edit(listing_id: int, room_type_id: int):
     room_type = or_404(listings.get_room_type, current_user, room_type_id)
     if room_type.listing_id != listing.id:
         return _back(listing)
-    attempt(
-        rooms_and_departures.save_room_type,
-        listing,
-        current_user,
-        request.form,
-        room_type,
-        success=_("Room saved."),
-    )
+    attempt(_save_room_type, listing, room_type, success=_("Room saved."))
     return _back(listing, "#rooms")
+
+
+def _add_price_rule(listing):
+    change = listing_forms.price_rule_change(request.form)
+    return rooms_and_departures.add_price_rule(listing, current_user, change)
 
 
 @bp.post("/listings/<int:listing_id>/price-rules")
 def price_rule_add(listing_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
-    attempt(
-        rooms_and_departures.add_price_rule,
-        listing,
-        current_user,
-        request.form,
-        success=_("Price saved."),
-    )
+    attempt(_add_price_rule, listing, success=_("Price saved."))
     return _back(listing, "#prices")
 
 
@@ -299,13 +260,17 @@ def price_rule_delete(listing_id: int, rule_id: int):
     return _back(listing, "#prices")
 
 
+def _add_departures(listing):
+    schedule = listing_forms.departure_schedule(request.form)
+    return rooms_and_departures.add_departures(listing, current_user, schedule)
+
+
 # its own path: a GET and a POST rule on one path answer 405 instead of 404 for an id
 # past the column's range (Werkzeug checks the method before the converter)
 @bp.post("/listings/<int:listing_id>/departures/new")
 def departures_add(listing_id: int):
     listing = or_404(listings.get_listing, current_user, listing_id)
-    data = {**request.form.to_dict(), "weekdays": request.form.getlist("weekdays")}
-    created, _error = attempt(rooms_and_departures.add_departures, listing, current_user, data)
+    created, _error = attempt(_add_departures, listing)
     if created:
         flash(_("%(n)d departures added.", n=len(created)), "success")
     return _back(listing, "#departures")

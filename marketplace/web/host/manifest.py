@@ -7,9 +7,9 @@ from flask_login import current_user
 from ...clock import business_today
 from ...extensions import db
 from ...models import Listing
-from ...services import guest_manifest
-from ...services.booking_requests import parse_date
-from ...services.errors import ServiceError
+from ...services.checkin import guest_manifest
+from ...services.shared.errors import ServiceError
+from ...services.shared.values import parse_date
 from ..backoffice import locale
 from . import bp
 

@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...models import Role
-from ...services import bookings, host_payments, ledger, payment_status, payouts
-from ...services.booking_access import can_manage
-from ...services.errors import ServiceError
+from ...services.booking import bookings
+from ...services.booking.booking_access import can_manage
+from ...services.payments import host_payments, ledger, payment_status, payouts
+from ...services.shared.errors import ServiceError
 from ..security import next_param, safe_next
 from . import bp
 
