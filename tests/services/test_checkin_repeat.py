@@ -1,13 +1,18 @@
-"""A repeat scan of a ticket already checked in only reads, and logs its scan."""
+"""A repeat scan of a ticket already checked in only reads (without the booking's lock), and
+logs its scan; a first scan locks the booking."""
 
 from contextlib import contextmanager
 
-from sqlalchemy import event, select
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import OperationalError
 
+from marketplace.database import is_sqlite
 from marketplace.extensions import db
 from marketplace.models import Role, Scan
 from marketplace.models.states import Outcome
-from marketplace.services import checkin, checkin_undo, tickets
+from marketplace.services.booking import tickets
+from marketplace.services.checkin import checkin, checkin_undo
 from tests.factories import make_community, make_listing, make_ticketed_booking, make_user
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -65,3 +70,74 @@ def test_undo_answers_with_named_outcomes(app):
     checkin.perform_checkin(ticket.secret, guide)
     assert checkin_undo.undo_checkin(ticket.id, host) is Outcome.APPLIED
     assert checkin_undo.undo_checkin(ticket.id, host) is Outcome.ALREADY
+
+
+@contextmanager
+def statements():
+    """Every SQL statement run inside the block (a list of SQL texts)."""
+    seen = []
+
+    def listener(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+
+def test_a_repeat_scan_takes_no_lock_and_reads_once(app):
+    _, guide, ticket = setup_ticket()
+    secret = ticket.secret
+    assert checkin.perform_checkin(secret, guide).result == "ok"
+    name = guide.name  # the scanner as a request has it, loaded
+    with statements() as seen:
+        answer = checkin.perform_checkin(secret, guide).to_json()
+    assert answer["result"] == "already_checked_in" and answer["checked_in_by"] == name
+    assert not [s for s in seen if "FOR UPDATE" in s.upper()], seen
+    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1, reads  # ticket, booking, listing, check-in and the right to scan
+
+
+def hold_booking_lock(booking_id: int):
+    """Another connection's transaction holding the booking's row lock (PostgreSQL)."""
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    connection.execute(text("SELECT id FROM booking WHERE id = :id FOR UPDATE"), {"id": booking_id})
+    return connection, transaction
+
+
+def test_a_repeat_scan_answers_while_another_phone_holds_the_booking(app):
+    if is_sqlite():
+        pytest.skip("SQLite has one write lock for the whole database")
+    _, guide, ticket = setup_ticket()
+    assert checkin.perform_checkin(ticket.secret, guide).result == "ok"
+    connection, transaction = hold_booking_lock(ticket.item.booking_id)
+    try:
+        db.session.execute(text("SET LOCAL lock_timeout = '2s'"))
+        again = checkin.perform_checkin(ticket.secret, guide)
+    finally:
+        transaction.rollback()
+        connection.close()
+    assert again.result == "already_checked_in"
+
+
+def test_an_admission_waits_for_the_booking_lock(app):
+    if is_sqlite():
+        pytest.skip("SQLite has one write lock for the whole database")
+    listing, guide, ticket = setup_ticket()
+    # admitted and taken back: the booking stays checked in, so admitting again writes only the
+    # check-in, and nothing but the booking's lock can make it wait
+    assert checkin.perform_checkin(ticket.secret, guide).result == "ok"
+    assert checkin_undo.undo_checkin(ticket.id, listing.host) is Outcome.APPLIED
+    connection, transaction = hold_booking_lock(ticket.item.booking_id)
+    try:
+        db.session.execute(text("SET LOCAL lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError):
+            checkin.perform_checkin(ticket.secret, guide)
+        db.session.rollback()
+    finally:
+        transaction.rollback()
+        connection.close()
+    assert checkin.perform_checkin(ticket.secret, guide).result == "ok"

@@ -4,126 +4,63 @@ A scan is judged in this order: a forged, tampered or unknown code is `invalid`;
 not staff of the ticket's community gets `forbidden`; then `wrong_listing`, `no_show`, `canceled`,
 `already_checked_in`, `unpaid`, `wrong_date`, and finally `ok`. Every scan is logged (Scan).
 
-Exactly one check-in per ticket is guaranteed by the database: CheckIn.ticket_id is UNIQUE. Two
-scanners racing on the same ticket both try to insert; one commits, the other gets an
-IntegrityError and answers `already_checked_in` with the winner's time and name. On SQLite the
-write lock is taken before reading (BEGIN IMMEDIATE), so the loser simply waits and reads.
+A scan is judged on one read of the ticket, its booking, item, listing and check-in (with the
+scanner's right to its community). Only a scan that would write to the booking (an admission; an
+offline scan that reconciles or must be reported) then locks the booking, re-reads the ticket and
+judges again: two phones admitting one ticket run one after the other, and the second answers
+`already_checked_in`; a booking cancelled a moment ago is never admitted. A repeat scan (the
+ticket already checked in) writes only its scan log, so it never waits for the booking's lock.
+CheckIn.ticket_id is UNIQUE as well: a writer that skipped the lock could not admit twice.
 
 Offline scans arrive later through `sync_scans`; the earliest scan of a ticket wins, and a scan
 that another device had already admitted is reported as a conflict to the host (audit log).
 What the scanner downloads and the host prints (the guest manifest) is in `guest_manifest`.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
-from ..clock import business_today, utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..models import (
+from ...clock import business_today, utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
     Booking,
     BookingItem,
     BookingStatus,
     CheckIn,
+    Listing,
     Scan,
     Ticket,
     TicketStatus,
     User,
 )
-from . import (
-    audit,
-    booking_access,
-    booking_lifecycle,
-    bookings,
-    host_payments,
-    money_rules,
-    ticket_tokens,
-    tickets,
+from ..booking import booking_access, booking_lifecycle, bookings, ticket_tokens, tickets
+from ..payments import host_payments, money_rules
+from ..shared import audit
+from ..shared.errors import Conflict, ServiceError
+from ..shared.locks import locked_booking
+from ..shared.references import is_reference, normalize_reference
+from .checkin_result import (
+    ALREADY,
+    CANCELED,
+    FORBIDDEN,
+    INVALID,
+    NO_SHOW,
+    OK,
+    RESULTS,
+    UNPAID,
+    WRONG_DATE,
+    WRONG_LISTING,
+    CheckinResult,
+    result_message,
 )
-from .errors import Conflict, NotFound, ServiceError
-from .locks import locked_booking, locked_booking_of_ticket
-from .references import is_reference, normalize_reference
-
-OK = "ok"
-ALREADY = "already_checked_in"
-INVALID = "invalid"
-UNPAID = "unpaid"
-CANCELED = "canceled"
-WRONG_DATE = "wrong_date"
-WRONG_LISTING = "wrong_listing"
-FORBIDDEN = "forbidden"
-NO_SHOW = "no_show"
-RESULTS = (OK, ALREADY, INVALID, UNPAID, CANCELED, WRONG_DATE, WRONG_LISTING, FORBIDDEN, NO_SHOW)
 
 SCANNER_ROLES = booking_access.SCANNER_ROLES
 MAX_SYNC_SCANS = 500
-
-
-@dataclass
-class CheckinResult:
-    result: str
-    ticket: Ticket | None = None
-    #: when this ticket was checked in (the accepted check-in), if it was
-    checked_in_at: datetime | None = None
-    checked_in_by: str | None = None
-    #: offline sync: another device had admitted the same ticket
-    conflict: bool = False
-    #: offline sync: the very same scan was sent before
-    duplicate: bool = False
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def booking(self) -> Booking | None:
-        return self.ticket.item.booking if self.ticket is not None else None
-
-    @property
-    def message(self) -> str:
-        return result_message(self.result)
-
-    def to_json(self) -> dict:
-        booking = self.booking
-        item = self.ticket.item if self.ticket is not None else None
-        stamp = self.checked_in_at.isoformat() if self.checked_in_at else None
-        return {
-            "result": self.result,
-            "message": self.message,
-            "booking": {
-                "reference": booking.reference,
-                "contact_name": booking.contact_name,
-                "admits": self.ticket.admits,
-                "status": booking.status.value,
-                "listing_id": item.listing_id,
-                "amount_due": amount_due(booking),
-            }
-            if booking is not None
-            else None,
-            "ticket_id": self.ticket.id if self.ticket is not None else None,
-            "checked_in_at": stamp if self.result == OK else None,
-            "first_checked_in_at": stamp,
-            "checked_in_by": self.checked_in_by,
-            "conflict": self.conflict,
-            "duplicate": self.duplicate,
-            **self.extra,
-        }
-
-
-def result_message(code: str) -> str:
-    return {
-        OK: _("Welcome! Checked in."),
-        ALREADY: _("Already checked in."),
-        INVALID: _("This code is not a valid ticket."),
-        UNPAID: _("This booking is not paid."),
-        CANCELED: _("This booking was cancelled."),
-        WRONG_DATE: _("This ticket is not valid today."),
-        WRONG_LISTING: _("This ticket is for another place or tour."),
-        FORBIDDEN: _("You may not check in guests of this community."),
-        NO_SHOW: _("This booking was marked as no-show. The host can undo it."),
-    }[code]
 
 
 def amount_due(booking: Booking) -> int:
@@ -169,11 +106,35 @@ def perform_checkin(
     scanned_at = scanned_at or now
     device_id = (device_id or "")[:64]
     begin_write()
-    ticket = _find_ticket((secret or "").strip(), scanner, listing_id)
-    if isinstance(ticket, CheckinResult):
-        outcome = ticket
+    try:
+        outcome = _decide_and_write(
+            secret, scanner, listing_id, scanned_at, device_id, offline, now
+        )
+    except IntegrityError:
+        # only a writer that skipped the booking's lock gets here, and the UNIQUE check-in
+        # refused its second admission: judge again on what was committed
+        db.session.rollback()
+        begin_write()
+        outcome = _decide_and_write(
+            secret, scanner, listing_id, scanned_at, device_id, offline, now
+        )
+    outcome.remember()
+    db.session.commit()
+    return outcome
+
+
+def _decide_and_write(secret, scanner: User, listing_id, scanned_at, device_id, offline, now):
+    """Judge the scan (under the booking's lock when it writes to the booking), act, log it."""
+    text = (secret or "").strip()
+    found = _find_ticket(text, scanner, listing_id)
+    if isinstance(found, CheckinResult):
+        outcome = found
     else:
-        outcome = _judge(ticket, scanner, listing_id, scanned_at)
+        ticket_id, locked = found
+        outcome = _judge(*_load(ticket_id, scanner, text), listing_id, scanned_at)
+        if not locked and _writes(outcome, offline):
+            locked_booking(outcome.ticket.item.booking_id)  # lock, then re-read and judge again
+            outcome = _judge(*_load(ticket_id, scanner, text), listing_id, scanned_at)
     if outcome.result == OK:
         outcome = _admit(outcome.ticket, scanner, scanned_at, device_id, now)
     elif outcome.result == ALREADY and offline:
@@ -188,29 +149,59 @@ def perform_checkin(
             data={"scanned_at": scanned_at.isoformat(), "device": device_id},
         )
     _log(outcome, scanner, scanned_at, device_id, offline)
-    db.session.commit()
+    db.session.flush()  # here, so that a refused insert is caught by the caller
     return outcome
 
 
+def _writes(outcome: CheckinResult, offline: bool) -> bool:
+    """Whether acting on this judgement writes to the booking (and so needs its lock)."""
+    return outcome.result == OK or (offline and outcome.result in (ALREADY, CANCELED, NO_SHOW))
+
+
 def _find_ticket(text: str, scanner: User, listing_id: int | None):
-    """The ticket a scan names, or an `invalid`/`unpaid` result."""
+    """(ticket id, whether its booking is locked already) a scan names, or an `invalid`/`unpaid`
+    result."""
     if is_reference(text):
         return _find_by_reference(normalize_reference(text), scanner, listing_id)
     try:
         claims = ticket_tokens.verify_ticket(text, tickets.verifying_key())
     except ticket_tokens.InvalidTicketToken:
         return CheckinResult(INVALID)
-    # lock first, then read: a cancel a moment ago has voided this ticket
-    try:
-        booking = locked_booking_of_ticket(claims.ticket_id)
-    except NotFound:
-        return CheckinResult(INVALID)
-    ticket = db.session.get(
-        Ticket, claims.ticket_id, options=[joinedload(Ticket.item).joinedload(BookingItem.booking)]
+    return claims.ticket_id, False
+
+
+def _load(ticket_id: int, scanner: User, text: str) -> tuple[Ticket | None, bool]:
+    """The ticket with its item, booking (and its payments, for what is due at the door),
+    listing and check-in (and who made it), as committed now, and whether `scanner` may check in
+    guests of its community: one query. None when the scanned token is not the ticket's current
+    secret (a reference typed by hand names it)."""
+    allowed = booking_access.scan_clause(scanner, Listing.community_id).label("allowed")
+    rows = (
+        db.session.execute(
+            select(Ticket, allowed)
+            .join(Ticket.item)
+            .join(BookingItem.booking)
+            .join(BookingItem.listing)
+            .outerjoin(Booking.payments)
+            .outerjoin(Ticket.checkin)
+            .outerjoin(CheckIn.by_user)
+            .where(Ticket.id == ticket_id)
+            .options(
+                contains_eager(Ticket.item)
+                .contains_eager(BookingItem.booking)
+                .contains_eager(Booking.payments),
+                contains_eager(Ticket.item).contains_eager(BookingItem.listing),
+                contains_eager(Ticket.checkin).contains_eager(CheckIn.by_user),
+            )
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .all()
     )
-    if ticket is None or ticket.secret != text or ticket.item.booking is not booking:
-        return CheckinResult(INVALID)
-    return ticket
+    row = rows[0] if rows else None
+    if row is None or (not is_reference(text) and row[0].secret != text):
+        return None, False
+    return row[0], bool(row[1])
 
 
 def _find_by_reference(reference: str, scanner: User, listing_id: int | None):
@@ -230,17 +221,22 @@ def _find_by_reference(reference: str, scanner: User, listing_id: int | None):
         return CheckinResult(UNPAID, extra=_booking_only(booking))
     # the first ticket not yet checked in, else the first one
     open_items = [i for i in with_ticket if i.ticket.checkin is None]
-    return (open_items or with_ticket)[0].ticket
+    return (open_items or with_ticket)[0].ticket.id, True
 
 
 def _booking_only(booking: Booking) -> dict:
     return {"booking_reference": booking.reference}
 
 
-def _judge(ticket: Ticket, scanner: User, listing_id: int | None, scanned_at) -> CheckinResult:
+def _judge(
+    ticket: Ticket | None, allowed: bool, listing_id: int | None, scanned_at
+) -> CheckinResult:
+    """`allowed`: the scanner may check in guests of the ticket's community."""
+    if ticket is None:
+        return CheckinResult(INVALID)
     item: BookingItem = ticket.item
     booking = item.booking
-    if not booking_access.can_scan(scanner, item.listing.community_id):
+    if not allowed:
         return CheckinResult(FORBIDDEN)
     if listing_id is not None and item.listing_id != listing_id:
         return CheckinResult(WRONG_LISTING, ticket)
@@ -266,25 +262,16 @@ def _already(ticket: Ticket, **flags) -> CheckinResult:
 
 
 def _admit(ticket: Ticket, scanner: User, scanned_at, device_id: str, now) -> CheckinResult:
-    """Insert the one CheckIn row; the loser of a race reads the winner's."""
-    ticket_id = ticket.id
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                CheckIn(
-                    ticket_id=ticket_id,
-                    checked_in_at=scanned_at,
-                    recorded_at=now,
-                    by_user_id=scanner.id,
-                    device_id=device_id,
-                )
-            )
-            db.session.flush()
-    except IntegrityError:
-        db.session.expire_all()
-        ticket = db.session.get(Ticket, ticket_id)
-        return _already(ticket)
-    db.session.expire(ticket, ["checkin"])
+    """Insert the one CheckIn row (the booking is locked: no other phone is admitting it)."""
+    db.session.add(
+        CheckIn(
+            ticket=ticket,
+            checked_in_at=scanned_at,
+            recorded_at=now,
+            by_user_id=scanner.id,
+            device_id=device_id,
+        )
+    )
     booking = ticket.item.booking
     if booking.status == BookingStatus.CONFIRMED:  # a second ticket of a booking checked in
         booking_lifecycle.transition(booking, BookingStatus.CHECKED_IN, actor=scanner, now=now)
@@ -362,4 +349,15 @@ def sync_scans(scans: list[dict], scanner: User, now: datetime | None = None) ->
     return results
 
 
-__all__ = ["RESULTS", "CheckinResult", "ServiceError", "perform_checkin", "sync_scans"]
+__all__ = [
+    "ALREADY",
+    "CANCELED",
+    "NO_SHOW",
+    "OK",
+    "RESULTS",
+    "CheckinResult",
+    "ServiceError",
+    "perform_checkin",
+    "result_message",
+    "sync_scans",
+]

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import BookingItem, Scan, Ticket, User
+from ...clock import utcnow
+from ...extensions import db
+from ...models import BookingItem, Scan, Ticket, User
 from .checkin import ALREADY, CANCELED, NO_SHOW, OK, CheckinResult, sync_scans
 
 #: how far back a device's scans still bring news

@@ -14,13 +14,14 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import BookingStatus, Ticket, TicketStatus, User
-from ..models.states import Outcome, judge
-from . import audit, booking_access
-from .errors import Forbidden, NotFound
-from .locks import locked_booking_of_ticket
+from ...clock import utcnow
+from ...extensions import db
+from ...models import BookingStatus, Ticket, TicketStatus, User
+from ...models.states import Outcome, judge
+from ..booking import booking_access
+from ..shared import audit
+from ..shared.errors import Forbidden, NotFound
+from ..shared.locks import locked_booking_of_ticket
 
 
 class ArrivalState(enum.StrEnum):

@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import BUSINESS_TZ
-from ..extensions import db
-from ..i18n import localized
-from ..models import (
+from ...clock import BUSINESS_TZ
+from ...extensions import db
+from ...i18n import localized
+from ...models import (
     Booking,
     BookingItem,
     BookingStatus,
@@ -25,10 +25,10 @@ from ..models import (
     Ticket,
     User,
 )
-from . import booking_access, tickets
+from ..booking import booking_access, tickets
+from ..shared.errors import Forbidden, NotFound
+from ..shared.references import scanner_rule
 from .checkin import FORBIDDEN, amount_due, result_message
-from .errors import Forbidden, NotFound
-from .references import scanner_rule
 
 
 def scannable_listings(scanner: User, day: date) -> list[Listing]:
@@ -151,7 +151,7 @@ def tickets_on(listing_ids: list[int], day: date) -> list[Ticket]:
 
 def conflicts(ticket_ids: list[int]) -> list:
     """Offline scans that disagreed with the recorded check-in, for the host's manifest."""
-    from ..models import AuditEntry
+    from ...models import AuditEntry
 
     if not ticket_ids:
         return []
