@@ -15,9 +15,10 @@ from marketplace.models import (
     PriceRule,
     PriceRuleKind,
 )
-from marketplace.services import availability, booking_lifecycle, bookings, search, search_query
-from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
-from marketplace.services.errors import ServiceError
+from marketplace.services.booking import booking_lifecycle, bookings
+from marketplace.services.booking.booking_requests import Contact, StayRequest, TourRequest
+from marketplace.services.catalogue import availability, search, search_query
+from marketplace.services.shared.errors import ServiceError
 from tests.factories import make_community, make_departure, make_listing
 
 CONTACT = Contact("Trần Thị Bình", "binh@example.test", "+84 912 345 678")
@@ -217,10 +218,10 @@ def test_the_month_view_marks_full_nights():
         ({"check_in": "2030-01-05", "check_out": "2030-01-05"}, "check_out", "invalid_range"),
         ({"check_in": "2030-01-01", "check_out": "2030-03-01"}, "check_out", "too_long"),
         ({"check_in": "2030-01-01"}, "check_out", "missing_date"),
-        ({"guests": "0"}, "guests", "invalid"),
-        ({"guests": "two"}, "guests", "invalid"),
+        ({"guests": "0"}, "guests", "out_of_range"),
+        ({"guests": "two"}, "guests", "invalid_number"),
         ({"kind": "castle"}, "kind", "invalid_kind"),
-        ({"page": "x"}, "page", "invalid"),
+        ({"page": "x"}, "page", "invalid_number"),
         ({"sort": "random"}, "sort", "invalid_sort"),
     ],
 )

@@ -11,15 +11,14 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import aliased
 
-from ..clock import business_today, utcnow
-from ..extensions import db
-from ..models import BlockedNight, BookingItem, BookingNight, Departure, DepartureStatus, RoomType
+from ...clock import business_today, utcnow
+from ...extensions import db
+from ...models import BlockedNight, BookingItem, BookingNight, Departure, DepartureStatus, RoomType
 from . import booking_rules
 
 if TYPE_CHECKING:
-    from ..models import Listing
+    from ...models import Listing
 
 
 def _id_filter(ids: "Iterable[int] | Select") -> "list[int] | Select":
@@ -87,6 +86,47 @@ def free_units_by_night(
     return result
 
 
+def busiest_nights(first_night, last_night, now, room_type_ids=None):
+    """Subquery (room_type_id, rooms): per room type, the most rooms claimed on any one of the
+    nights; room types without claims are absent. `room_type_ids` (ids or a SELECT) narrows it.
+    Dates, `now` and ids may be values or bound parameters.
+
+    Grouped by (night, room_type_id), the order of `ix_booking_night_night`, so the database
+    sums each night straight off the index before keeping each room type's largest sum.
+    """
+    conditions = [
+        BookingNight.night >= first_night,
+        BookingNight.night <= last_night,
+        BookingNight.claimed_until > now,
+    ]
+    if room_type_ids is not None:
+        conditions.append(BookingNight.room_type_id.in_(room_type_ids))
+    per_night = (
+        select(BookingNight.room_type_id, func.sum(BookingNight.rooms).label("rooms"))
+        .where(*conditions)
+        .group_by(BookingNight.night, BookingNight.room_type_id)
+        .subquery()
+    )
+    return (
+        select(per_night.c.room_type_id, func.max(per_night.c.rooms).label("rooms"))
+        .group_by(per_night.c.room_type_id)
+        .subquery()
+    )
+
+
+def blocked_within(first_night, last_night, room_type_ids=None):
+    """Subquery (room_type_id): room types with a blocked night among the nights."""
+    conditions = [BlockedNight.night >= first_night, BlockedNight.night <= last_night]
+    if room_type_ids is not None:
+        conditions.append(BlockedNight.room_type_id.in_(room_type_ids))
+    return select(BlockedNight.room_type_id).where(*conditions).distinct().subquery()
+
+
+def free_of(units: int, busiest: int | None, blocked: bool) -> int:
+    """Free units of a room type from its busiest night's claims and whether a night is blocked."""
+    return 0 if blocked else max(units - (busiest or 0), 0)
+
+
 def busiest_night(
     room_type_ids: "Iterable[int] | Select", first_night: date, last_night: date, now: datetime
 ) -> dict[int, int]:
@@ -98,22 +138,8 @@ def busiest_night(
     ids = _id_filter(room_type_ids)
     if isinstance(ids, list) and not ids:
         return {}
-    per_night = (
-        select(BookingNight.room_type_id, func.sum(BookingNight.rooms).label("rooms"))
-        .where(
-            BookingNight.room_type_id.in_(ids),
-            BookingNight.night >= first_night,
-            BookingNight.night <= last_night,
-            BookingNight.claimed_until > now,
-        )
-        .group_by(BookingNight.room_type_id, BookingNight.night)
-        .subquery()
-    )
-    rows = db.session.connection().execute(
-        select(per_night.c.room_type_id, func.max(per_night.c.rooms)).group_by(
-            per_night.c.room_type_id
-        )
-    )
+    busiest = busiest_nights(first_night, last_night, now, ids)
+    rows = db.session.connection().execute(select(busiest.c.room_type_id, busiest.c.rooms))
     return {rt: int(n) for rt, n in rows}
 
 
@@ -124,16 +150,8 @@ def blocked_room_types(
     ids = _id_filter(room_type_ids)
     if isinstance(ids, list) and not ids:
         return set()
-    rows = db.session.connection().execute(
-        select(BlockedNight.room_type_id)
-        .where(
-            BlockedNight.room_type_id.in_(ids),
-            BlockedNight.night >= first_night,
-            BlockedNight.night <= last_night,
-        )
-        .distinct()
-    )
-    return {rt for (rt,) in rows}
+    blocked = blocked_within(first_night, last_night, ids)
+    return set(db.session.connection().execute(select(blocked.c.room_type_id)).scalars())
 
 
 def free_units(
@@ -158,10 +176,7 @@ def free_units(
     ids = ids_query if ids_query is not None else [rt.id for rt in room_types]
     busiest = busiest_night(ids, check_in, last_night, now)
     blocked = blocked_room_types(ids, check_in, last_night)
-    return {
-        rt.id: 0 if rt.id in blocked else max(rt.units - busiest.get(rt.id, 0), 0)
-        for rt in room_types
-    }
+    return {rt.id: free_of(rt.units, busiest.get(rt.id), rt.id in blocked) for rt in room_types}
 
 
 def seats_taken(
@@ -190,12 +205,7 @@ def seats_left(
     """
     departures = list(departures)
     taken = seats_taken(ids_query if ids_query is not None else [d.id for d in departures], now)
-    return {
-        d.id: 0
-        if d.status == DepartureStatus.CANCELLED
-        else max(d.capacity - taken.get(d.id, 0), 0)
-        for d in departures
-    }
+    return {d.id: left_of(d.status, d.capacity, taken.get(d.id, 0)) for d in departures}
 
 
 # -- the same rules as SQL conditions, for searches that must not load every row -------------
@@ -206,48 +216,49 @@ def rooms_needed(guests: int) -> ColumnElement:
     return booking_rules.rooms_needed(guests, RoomType.max_guests)
 
 
-def room_type_fits(guests: int, check_in: date, check_out: date, now: datetime) -> ColumnElement:
-    """SQL condition on RoomType: enough units free for the party on every night of the stay.
+def room_types_that_fit(guests, first_night, last_night, now) -> Select:
+    """SELECT of the listing ids of room types with enough units free for the party on every
+    night from first to last (inclusive). Values or bound parameters (searches cache the
+    statement and bind the values).
 
     Same rule as `free_units` (claims that have not lapsed count, a blocked night frees
-    nothing). The room types short on some night are found once, from the nights' rows
-    (index `ix_booking_night_night`), not probed room type by room type.
+    nothing): each room type's busiest night (`busiest_nights`, summed once from the nights'
+    rows, index `ix_booking_night_night`) joined to the room types, not probed one by one.
     """
-    last_night = date.fromordinal(check_out.toordinal() - 1)
-    claimed = aliased(RoomType)
-    short = (
-        select(BookingNight.room_type_id)
-        .join(claimed, claimed.id == BookingNight.room_type_id)
-        .where(
-            BookingNight.night >= check_in,
-            BookingNight.night <= last_night,
-            BookingNight.claimed_until > now,
-        )
-        .group_by(BookingNight.room_type_id, BookingNight.night, claimed.units, claimed.max_guests)
-        .having(
-            claimed.units - func.sum(BookingNight.rooms)
-            < booking_rules.rooms_needed(guests, claimed.max_guests)
-        )
-    )
+    busiest = busiest_nights(first_night, last_night, now)
     blocked = select(BlockedNight.room_type_id).where(
-        BlockedNight.night >= check_in, BlockedNight.night <= last_night
+        BlockedNight.night >= first_night, BlockedNight.night <= last_night
     )
     return (
-        (RoomType.units >= rooms_needed(guests))
-        & RoomType.id.not_in(short)
-        & RoomType.id.not_in(blocked)
+        select(RoomType.listing_id)
+        .outerjoin(busiest, busiest.c.room_type_id == RoomType.id)
+        .where(
+            RoomType.units - func.coalesce(busiest.c.rooms, 0) >= rooms_needed(guests),
+            RoomType.id.not_in(blocked),
+        )
     )
 
 
-def departure_fits(seats: int, now: datetime) -> ColumnElement:
-    """SQL condition on Departure: scheduled, with at least `seats` left (same rule as
-    `seats_left`)."""
-    taken = (
+def seats_taken_column(now):
+    """Seats claimed on each Departure (`seats_taken` as a correlated SQL column)."""
+    return (
         select(func.coalesce(func.sum(BookingItem.quantity), 0))
         .where(BookingItem.departure_id == Departure.id, BookingItem.claimed_until > now)
         .scalar_subquery()
     )
-    return (Departure.status == DepartureStatus.SCHEDULED) & (Departure.capacity - taken >= seats)
+
+
+def left_of(status: DepartureStatus, capacity: int, taken: int) -> int:
+    """Seats still free on a departure (`seats_left`'s rule for one row)."""
+    return 0 if status == DepartureStatus.CANCELLED else max(capacity - taken, 0)
+
+
+def departure_fits(seats, now) -> ColumnElement:
+    """SQL condition on Departure: scheduled, with at least `seats` left (same rule as
+    `seats_left`); values or bound parameters."""
+    return (Departure.status == DepartureStatus.SCHEDULED) & (
+        Departure.capacity - seats_taken_column(now) >= seats
+    )
 
 
 def month_view(

@@ -1,36 +1,27 @@
 """Finding what can really be booked: one code path for the result pages, listing pages and API.
 
-A search runs a fixed number of statements whatever the catalogue's size: the fitting
-listings in order (one statement with `availability.room_type_fits` / `departure_fits` as SQL
-conditions), then for the page's dozen listings only: their room types, the busiest night and
-blocked nights (`availability.free_units`), departures and seats taken (`seats_left`), price
-rules (`pricing.rules_by_listing`), and the listings with texts, photos and community.
-Sorting or filtering by price builds every candidate in Python instead (each needs its price).
-See docs/availability.md. The query itself (`SearchQuery`, `parse_query`) is in `search_query`.
+A search runs a fixed number of statements whatever the catalogue's size (`search_sql`): the
+fitting listings in order (one statement with `availability.room_types_that_fit` /
+`departure_fits` as SQL conditions), then for the page's dozen listings only: their room types
+with each one's busiest night and blocked nights, or their departures with the seats taken (one
+statement each), price rules (`pricing.rules_by_listing`), the listings with texts, photos,
+community and room types, and their ratings. Sorting or filtering by price builds every
+candidate in Python instead (each needs its price). See docs/availability.md. The query itself
+(`SearchQuery`, `parse_query`) is in `search_query`.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
-from sqlalchemy import select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
-from ..clock import BUSINESS_TZ, business_today, utcnow
-from ..extensions import db
-from ..models import (
-    Community,
-    Departure,
-    Listing,
-    ListingKind,
-    ListingStatus,
-    RoomType,
-)
-from . import availability, pricing, review_stats
-from .booking_rules import departure_open_clause, rooms_needed
+from ...clock import utcnow
+from ...extensions import db
+from ...models import Community, Listing, ListingKind, ListingStatus
+from . import availability, pricing, review_stats, search_sql
+from .booking_rules import rooms_needed
 from .search_query import SearchQuery
-
-#: without dates, tours show their departures of the next days
-TOUR_HORIZON_DAYS = 30
 
 
 @dataclass(slots=True)
@@ -101,15 +92,19 @@ class SearchPage:
 def search(query: SearchQuery, now: datetime | None = None) -> SearchPage:
     """Published listings that can take the party on the dates, priced, sorted, one page.
 
-    In the default order the database finds what fits (`availability.room_type_fits`,
-    `departure_fits`) and only the page is built in Python; sorting or filtering by price
+    In the default order the database finds what fits (`search_sql.candidate_rows`) and only
+    the page is built in Python; sorting or filtering by price
     builds every candidate, as each needs its price.
     """
     now = now or utcnow()
     start = (query.page - 1) * query.per_page
     by_price = query.sort in ("price_low", "price_high")
     if by_price or query.min_price is not None or query.max_price is not None:
-        offers = [o for o in _offers(_candidate_rows(query), query, now) if o.available]
+        offers = [
+            o
+            for o in _offers(search_sql.candidate_rows(query, now, fitting=False), query, now)
+            if o.available
+        ]
         _price(offers, query)
         offers = [o for o in offers if _in_price_range(o.price, query)]
         if by_price:
@@ -120,7 +115,7 @@ def search(query: SearchQuery, now: datetime | None = None) -> SearchPage:
         total = len(offers)
         page = offers[start : start + query.per_page]
     else:
-        rows = _candidate_rows(query, _fits(query, now))
+        rows = search_sql.candidate_rows(query, now, fitting=True)
         if query.sort == "rating":
             rows = review_stats.by_rating(rows, now)
         total = len(rows)
@@ -178,91 +173,29 @@ class _ListingRow:
 _LISTING_LOADS = (
     selectinload(Listing.texts),
     selectinload(Listing.photos),
-    selectinload(Listing.community),
+    joinedload(Listing.community),
 )
 
 
-def _conditions(query: SearchQuery) -> list:
-    conditions = [Listing.status == ListingStatus.PUBLISHED]
-    if query.community:
-        conditions.append(
-            Listing.community_id.in_(select(Community.id).where(Community.slug == query.community))
-        )
-    if query.kind:
-        conditions.append(Listing.kind == query.kind)
-    return conditions
-
-
-def _fits(query: SearchQuery, now: datetime):
-    """SQL condition on Listing: it can take the party (a room type or a departure fits)."""
-    if query.dated:
-        room_fits = (
-            availability.room_type_fits(query.guests, query.check_in, query.check_out, now),
-            RoomType.min_nights <= query.nights,
-        )
-    else:
-        room_fits = (RoomType.units >= rooms_needed(query.guests, RoomType.max_guests),)
-    stays = select(RoomType.listing_id).where(*room_fits)
-    tours = select(Departure.listing_id).where(
-        *_departure_window(query, now), availability.departure_fits(query.guests, now)
-    )
-    # an IN over a UNION keeps the planner's estimate small: PostgreSQL would otherwise
-    # JIT-compile the query for a second on an OR of correlated EXISTS
-    return Listing.id.in_(union(stays, tours))
-
-
-def _departure_window(query: SearchQuery, now: datetime) -> tuple:
-    """Departures in the dates (both days included), else in the next days; only those still
-    open for booking at `now` (`booking_rules.departure_open`, the booking's own rule)."""
-    if query.dated:
-        first, last = query.check_in, query.check_out
-    else:
-        first = business_today(now)
-        last = first + timedelta(days=TOUR_HORIZON_DAYS)
-    starts = datetime.combine(first, time.min, tzinfo=BUSINESS_TZ)
-    ends = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BUSINESS_TZ)
-    return (
-        Departure.starts_at >= starts,
-        Departure.starts_at < ends,
-        *departure_open_clause(now),
-    )
-
-
-def _rows(stmt) -> list:
-    """Plain rows through the session's connection: no ORM bookkeeping for thousands of rows."""
-    return db.session.connection().execute(stmt).all()
-
-
-def _candidate_rows(query: SearchQuery, fits=None) -> list[_ListingRow]:
-    """The query's published listings in order; only those meeting `fits` when given."""
-    conditions = _conditions(query) if fits is None else [*_conditions(query), fits]
-    if not query.certification:  # spare decoding thousands of JSON lists
-        stmt = select(Listing.id, Listing.kind).where(*conditions)
-        return [_ListingRow(r.id, r.kind) for r in _rows(stmt.order_by(Listing.id))]
-    stmt = select(Listing.id, Listing.kind, Listing.certifications).where(*conditions)
-    return [
-        _ListingRow(r.id, r.kind)
-        for r in _rows(stmt.order_by(Listing.id))
-        if query.certification in (r.certifications or ())
-    ]
-
-
 def _offers(
-    rows: list[_ListingRow],
+    rows: list,
     query: SearchQuery,
     now: datetime,
     *,
     keep_unavailable: bool = False,
     scoped: bool = True,
 ) -> list[Offer]:
-    """Offers for the rows; `scoped` puts the query's conditions into SQL instead of id lists."""
-    offers = {r.id: Offer(listing_id=r.id, kind=r.kind) for r in rows}
+    """Offers for the rows (anything with `id` and `kind`); `scoped` puts the query's conditions
+    into SQL instead of id lists."""
+    offers = {r.id: Offer(listing_id=r.id, kind=ListingKind(r.kind)) for r in rows}
     for kind, build in ((ListingKind.STAY, _room_offers), (ListingKind.TOUR, _departure_offers)):
-        ids = [r.id for r in rows if r.kind == kind]
+        ids = [o.listing_id for o in offers.values() if o.kind == kind]
         if not ids:
             continue
         if scoped:
-            among = select(Listing.id).where(*_conditions(query), Listing.kind == kind)
+            among = select(Listing.id).where(
+                *search_sql.listing_conditions(query), Listing.kind == kind
+            )
         else:
             among = ids
         for part in build(among, query, now, keep_unavailable):
@@ -278,31 +211,11 @@ def _offers(
 
 def _room_offers(listings, query: SearchQuery, now: datetime, _keep=False) -> list[RoomOffer]:
     """Every room type of the listings (ids, or a SELECT of ids), judged for the party."""
-    ids_query = select(RoomType.id).where(RoomType.listing_id.in_(listings))
-    room_types = _rows(
-        select(
-            RoomType.id,
-            RoomType.listing_id,
-            RoomType.units,
-            RoomType.max_guests,
-            RoomType.nightly_price,
-            RoomType.min_nights,
-        )
-        .where(RoomType.listing_id.in_(listings))
-        .order_by(RoomType.listing_id, RoomType.nightly_price, RoomType.id)
-    )
-    free = (
-        availability.free_units(
-            room_types, query.check_in, query.check_out, now, ids_query=ids_query
-        )
-        if query.dated
-        else {}
-    )
     dated, nights, guests = query.dated, query.nights, query.guests
     offers = []
-    for rt in room_types:
+    for rt in search_sql.part_rows(ListingKind.STAY, listings, query, now):
         needed = rooms_needed(guests, rt.max_guests)
-        available = free.get(rt.id) if dated else None
+        available = availability.free_of(rt.units, rt.busiest, rt.blocked) if dated else None
         if rt.units < needed:
             problem = "too_small"
         elif dated and nights < rt.min_nights:
@@ -320,25 +233,12 @@ def _departure_offers(
 ) -> list[DepartureOffer]:
     """Scheduled departures of the listings (ids, or a SELECT of ids) in the dates, else in
     the next days, with their seats left; full ones only when `keep_full`."""
-    conditions = (Departure.listing_id.in_(listings), *_departure_window(query, now))
-    departures = _rows(
-        select(
-            Departure.id,
-            Departure.listing_id,
-            Departure.starts_at,
-            Departure.capacity,
-            Departure.price_per_person,
-            Departure.status,
-        )
-        .where(*conditions)
-        .order_by(Departure.starts_at, Departure.id)
-    )
-    left = availability.seats_left(
-        departures, now, ids_query=select(Departure.id).where(*conditions)
-    )
-    return [
-        DepartureOffer(d, left[d.id]) for d in departures if keep_full or left[d.id] >= query.guests
-    ]
+    offers = []
+    for d in search_sql.part_rows(ListingKind.TOUR, listings, query, now):
+        left = availability.left_of(d.status, d.capacity, d.taken)
+        if keep_full or left >= query.guests:
+            offers.append(DepartureOffer(d, left))
+    return offers
 
 
 def _price(offers: list[Offer], query: SearchQuery) -> None:
