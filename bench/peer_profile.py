@@ -112,7 +112,7 @@ def profile(side, name: str, seconds: float, clients: int, request_once, out: Pa
         print(f"    {100 * n / total:5.1f}%  {label}")
 
 
-def statements(side, secrets: list[str], requests_each: int = 20) -> None:
+def statements(side, secrets: list[str], phases=("booking", "checkin"), requests_each=20) -> None:
     """SQL statements one booking and one check-in send, counted in-process (test client)."""
     import random
 
@@ -132,7 +132,7 @@ def statements(side, secrets: list[str], requests_each: int = 20) -> None:
     client = side.app.test_client()
     rng = random.Random(7)
     try:
-        for label, send in (
+        sends = (
             (
                 "booking",
                 lambda: client.post(
@@ -140,12 +140,13 @@ def statements(side, secrets: list[str], requests_each: int = 20) -> None:
                 ),
             ),
             (
-                "check-in",
+                "checkin",
                 lambda: client.post(
                     "/api/v1/checkins", json={"secret": secrets.pop()}, headers=side.scanner
                 ),
             ),
-        ):
+        )
+        for label, send in (s for s in sends if s[0] in phases):
             send()  # warm caches
             seen.clear()
             status = send().status_code
@@ -166,6 +167,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--tickets", type=int, default=3000)
+    parser.add_argument(
+        "--phase", choices=("booking", "checkin", "both"), default="both", help="what to profile"
+    )
     args = parser.parse_args()
     if not PY_SPY.exists():
         sys.exit("py-spy is missing: .venv/bin/pip install py-spy")
@@ -176,8 +180,9 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     side = Ours(workdir, 2)
     try:
-        tickets = side.make_tickets(args.tickets, args.clients)
-        statements(side, tickets[-30:])
+        phases = ("booking", "checkin") if args.phase == "both" else (args.phase,)
+        tickets = side.make_tickets(args.tickets, args.clients) if "checkin" in phases else []
+        statements(side, tickets[-30:], phases)
         secrets = iter(tickets[:-30])
         lock = threading.Lock()
 
@@ -188,8 +193,11 @@ def main() -> int:
                 raise Exhausted
             return side.checkin(session, secret)
 
-        profile(side, "booking", args.seconds, args.clients, lambda s, _n, r: side.book(s, r), out)
-        profile(side, "checkin", args.seconds, args.clients, first_scan, out)
+        if "booking" in phases:
+            book = lambda s, _n, r: side.book(s, r)  # noqa: E731
+            profile(side, "booking", args.seconds, args.clients, book, out)
+        if "checkin" in phases:
+            profile(side, "checkin", args.seconds, args.clients, first_scan, out)
     finally:
         side.close()
         shutil.rmtree(workdir, ignore_errors=True)

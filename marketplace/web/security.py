@@ -7,7 +7,7 @@ from flask import abort, request
 from flask_login import current_user, login_required
 
 from ..models import Role
-from ..services import accounts
+from ..services.accounts import accounts
 
 
 def roles_required(*roles: Role):
@@ -42,9 +42,19 @@ def next_param() -> str | None:
     return request.args.get("next") or request.form.get("next")
 
 
+#: where a request keeps the user of its token once looked up (a rate limit's key and the view
+#: both ask; the WSGI environ lives exactly as long as the request)
+BEARER_CACHE = "marketplace.bearer_user"
+
+
 def bearer_user():
-    """The user of the request's `Authorization: Bearer` token, or None."""
+    """The user of the request's `Authorization: Bearer` token, or None; one query per request."""
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    return accounts.user_for_token(header.removeprefix("Bearer ").strip())
+    cached = request.environ.get(BEARER_CACHE)
+    if cached is not None and cached[0] == header:
+        return cached[1]
+    user = accounts.user_for_token(header.removeprefix("Bearer ").strip())
+    request.environ[BEARER_CACHE] = (header, user)
+    return user

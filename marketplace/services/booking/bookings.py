@@ -12,11 +12,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
-from ..clock import to_business_time, utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..models import (
+from ...clock import to_business_time, utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
     Booking,
     BookingItem,
     BookingNight,
@@ -28,10 +29,13 @@ from ..models import (
     ListingStatus,
     RoomType,
 )
-from . import audit, availability, booking_events, booking_requests, outbox, pricing
+from ..catalogue import availability, pricing
+from ..shared import audit, outbox
+from ..shared.errors import Conflict, NotFound, ServiceError
+from ..shared.locks import lock_inventory
+from ..shared.references import new_reference
+from . import booking_events, booking_requests
 from .booking_requests import Contact, GuestDetails, StayRequest, TourRequest
-from .errors import Conflict, NotFound, ServiceError
-from .references import new_reference
 
 
 def sold_out(field: str | None = None) -> Conflict:
@@ -39,10 +43,11 @@ def sold_out(field: str | None = None) -> Conflict:
 
 
 def find_by_idempotency(scope: str, key: str) -> Booking | None:
-    row = db.session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
+    return db.session.scalar(
+        select(Booking)
+        .join(IdempotencyKey, IdempotencyKey.booking_id == Booking.id)
+        .where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
     )
-    return db.session.get(Booking, row.booking_id) if row and row.booking_id else None
 
 
 def place_booking(
@@ -81,15 +86,15 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
 
     begin_write()
     _check_open_holds(contact.email, tourist, now)
-    _lock(RoomType, sorted(room_types))
-    _lock(Departure, sorted(departures))
+    lock_inventory(room_types, departures)
     if departures:
         # re-read under the lock: a closure may have cancelled a departure a moment ago
         refreshed = db.session.scalars(
             select(Departure)
             .where(Departure.id.in_(departures))
+            .options(*_with_listing(Departure.listing))
             .execution_options(populate_existing=True)
-        ).all()
+        ).unique()
         for departure in refreshed:
             index = next(
                 i
@@ -120,8 +125,11 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
     )
     # built whole before it is written: one INSERT each, no half-made booking flushed by a query
     with db.session.no_autoflush:
+        rules = pricing.rules_by_listing(
+            room_types[r.room_type_id].listing_id for r in items if isinstance(r, StayRequest)
+        )
         for request in items:
-            booking.items.append(_make_item(request, room_types, departures, hold_until))
+            booking.items.append(_make_item(request, room_types, departures, hold_until, rules))
         booking.total = sum(item.subtotal for item in booking.items)
         for guest in guests:
             booking.guests.append(
@@ -134,7 +142,7 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
                 )
             )
     db.session.add(booking)
-    db.session.flush()
+    db.session.flush()  # the booking's id, for the key, the audit entry and the outbox message
     if idempotency:
         db.session.add(
             IdempotencyKey(scope=idempotency[0], key=idempotency[1], booking_id=booking.id)
@@ -144,7 +152,7 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
     )
     booking_events.announce(booking, "received")
     try:
-        db.session.commit()
+        _commit_keeping_state()
     except IntegrityError:
         # the same idempotency key won a race in another request: answer with its booking
         db.session.rollback()
@@ -153,6 +161,26 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
         raise
     outbox.kick()
     return booking, True
+
+
+def _commit_keeping_state() -> None:
+    """Commit without expiring what the session holds: the caller answers with the booking just
+    written, and reading it back (booking, items, listings, texts, room types) would only return
+    what was written. Any later change still locks and re-reads (`locks.locked_booking`)."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def _with_listing(relationship) -> tuple:
+    """Loader options: the listing of a room type or departure, with its community and texts,
+    in the same query (placing reads the community's prefix; the answer, the titles)."""
+    listing = joinedload(relationship)
+    return (listing.joinedload(Listing.community), listing.joinedload(Listing.texts))
 
 
 def _check_open_holds(email: str, tourist, now: datetime) -> None:
@@ -207,7 +235,11 @@ def load_targets(items, now):
     room_types = (
         {
             rt.id: rt
-            for rt in db.session.scalars(select(RoomType).where(RoomType.id.in_(room_type_ids)))
+            for rt in db.session.scalars(
+                select(RoomType)
+                .where(RoomType.id.in_(room_type_ids))
+                .options(*_with_listing(RoomType.listing))
+            ).unique()
         }
         if room_type_ids
         else {}
@@ -215,7 +247,11 @@ def load_targets(items, now):
     departures = (
         {
             d.id: d
-            for d in db.session.scalars(select(Departure).where(Departure.id.in_(departure_ids)))
+            for d in db.session.scalars(
+                select(Departure)
+                .where(Departure.id.in_(departure_ids))
+                .options(*_with_listing(Departure.listing))
+            ).unique()
         }
         if departure_ids
         else {}
@@ -238,20 +274,6 @@ def load_targets(items, now):
                 )
             booking_requests.check_departure_open(departure, index, now)
     return room_types, departures
-
-
-def _lock(model, ids: list[int]) -> None:
-    """PostgreSQL: row locks in id order (no deadlocks). SQLite: begin_write() already serialises."""
-    if ids and db.engine.dialect.name != "sqlite":
-        db.session.execute(
-            select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update()
-        ).all()
-
-
-def lock_inventory(room_type_ids=(), departure_ids=()) -> None:
-    """Lock rooms and seats as placing a booking does (after begin_write); then count them."""
-    _lock(RoomType, sorted(room_type_ids))
-    _lock(Departure, sorted(departure_ids))
 
 
 def check_capacity(items, room_types, departures, now) -> None:
@@ -296,11 +318,13 @@ def _listing_of(request, room_types, departures) -> Listing:
     return departures[request.departure_id].listing
 
 
-def _make_item(request, room_types, departures, hold_until) -> BookingItem:
+def _make_item(request, room_types, departures, hold_until, rules) -> BookingItem:
     listing = _listing_of(request, room_types, departures)
     if isinstance(request, StayRequest):
         room_type = room_types[request.room_type_id]
-        quote = pricing.quote_stay(room_type, request.check_in, request.check_out, request.rooms)
+        quote = pricing.quote_stay(
+            room_type, request.check_in, request.check_out, request.rooms, rules[listing.id]
+        )
         item = BookingItem(
             listing=listing,
             host_id=listing.host_id,
@@ -313,15 +337,15 @@ def _make_item(request, room_types, departures, hold_until) -> BookingItem:
             subtotal=quote.total,
             claimed_until=hold_until,
         )
-        for night in pricing.nights(request.check_in, request.check_out):
-            item.nights.append(
-                BookingNight(
-                    room_type_id=room_type.id,
-                    night=night,
-                    rooms=request.rooms,
-                    claimed_until=hold_until,
-                )
+        item.nights = [
+            BookingNight(
+                room_type_id=room_type.id,
+                night=night,
+                rooms=request.rooms,
+                claimed_until=hold_until,
             )
+            for night in pricing.nights(request.check_in, request.check_out)
+        ]
         return item
     departure = departures[request.departure_id]
     quote = pricing.quote_tour(departure, request.participants)
@@ -354,6 +378,5 @@ __all__ = [
     "check_capacity",
     "get_by_reference",
     "load_targets",
-    "lock_inventory",
     "place_booking",
 ]

@@ -18,21 +18,24 @@ message is parked with its error until an admin retries it.
 
 import importlib
 import logging
+import os
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..models.outbox import OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
-from ..models.states import Outcome, judge
+from ...clock import utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models.outbox import OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
+from ...models.states import Outcome, judge
 from .errors import Conflict, NotFound
 
 log = logging.getLogger(__name__)
@@ -53,8 +56,8 @@ HANDLER_MODULES: list[str] = [
     "marketplace.mailing.message_mail",
     "marketplace.mailing.listing_mail",
     "marketplace.mailing.calendar_mail",
-    "marketplace.services.checkout_pages",
-    "marketplace.services.refunds",
+    "marketplace.services.payments.checkout_pages",
+    "marketplace.services.payments.refunds",
 ]
 
 _handlers: dict[str, Handler] = {}
@@ -324,9 +327,56 @@ def kick() -> None:
     """Ask the job queue to deliver pending messages soon; call it after the commit.
 
     Never raises: if the queue is unreachable the worker's minute drain delivers them anyway.
-    In tests (immediate mode) delivery happens here, before kick returns. The job queue plugs
-    itself in at start-up (`app.extensions["outbox_kick"]`), so services never import it.
+    In tests (immediate mode) delivery happens here, before kick returns; so does the enqueue
+    outside a request (a command may exit right after). In a request a thread of the process
+    enqueues, so the answer does not wait on the queue and a burst of kicks costs one enqueue.
+    The job queue plugs itself in at start-up (`app.extensions["outbox_kick"]`), so services
+    never import it.
     """
-    hook = current_app.extensions.get("outbox_kick")
-    if hook is not None:
+    app = current_app._get_current_object()
+    hook = app.extensions.get("outbox_kick")
+    if hook is None:
+        return
+    if app.testing or app.config.get("JOBS_IMMEDIATE") or not has_request_context():
         hook()
+        return
+    kicker = app.extensions.get("outbox_kicker")
+    if kicker is None or kicker.pid != os.getpid():
+        with _kicker_lock:
+            kicker = app.extensions.get("outbox_kicker")
+            if kicker is None or kicker.pid != os.getpid():  # none yet, or the parent's
+                kicker = app.extensions["outbox_kicker"] = Kicker(app, hook)
+    kicker.wanted.set()
+
+
+_kicker_lock = threading.Lock()
+
+
+class Kicker:
+    """One thread per process that runs the queue's hook after kicks.
+
+    A kick sets `wanted` after its commit; the thread clears it and then enqueues, so every
+    commit is followed by an enqueue that starts after it (the delivery task reads what is due
+    when it runs). Kicks that come while it enqueues, or within GAP after, share the next one.
+    """
+
+    #: seconds between two enqueues of one process
+    GAP = 0.05
+
+    def __init__(self, app, hook: Callable[[], None]):
+        self.app = app
+        self.hook = hook
+        self.pid = os.getpid()
+        self.wanted = threading.Event()
+        threading.Thread(target=self._run, name="outbox-kick", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            try:
+                with self.app.app_context():
+                    self.hook()
+            except Exception:  # noqa: BLE001  (the minute drain delivers what a failed kick left)
+                log.warning("outbox kick failed", exc_info=True)
+            time.sleep(self.GAP)
