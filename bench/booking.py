@@ -103,7 +103,7 @@ def seed(app) -> dict:
         Role,
         RoomType,
     )
-    from marketplace.services import accounts
+    from marketplace.services.accounts import accounts
 
     with app.app_context():
         db.create_all()
@@ -263,7 +263,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def ticket_signing_key() -> str:
-    from marketplace.services import ticket_tokens
+    from marketplace.services.booking import ticket_tokens
 
     return ticket_tokens.generate_private_key_text()
 

@@ -73,8 +73,8 @@ async () => {
 
 def build_app(tmp: str):
     from marketplace import create_app
+    from marketplace.devtools import demo
     from marketplace.extensions import db
-    from marketplace.services import demo
 
     app = create_app(
         {

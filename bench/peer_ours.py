@@ -92,7 +92,7 @@ class Ours:
             Role,
             RoomType,
         )
-        from marketplace.services import accounts
+        from marketplace.services.accounts import accounts
 
         with self.app.app_context():
             db.create_all()
@@ -217,7 +217,8 @@ class Ours:
 
         from marketplace.extensions import db
         from marketplace.models import Booking, User
-        from marketplace.services import host_payments, tickets
+        from marketplace.services.booking import tickets
+        from marketplace.services.payments import host_payments
 
         secrets = []
         with self.app.test_request_context():

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
-from marketplace.services.ticket_tokens import (  # noqa: E402
+from marketplace.services.booking.ticket_tokens import (  # noqa: E402
     TicketClaims,
     sign_ticket,
     verify_ticket,

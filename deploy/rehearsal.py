@@ -176,7 +176,7 @@ class Rig:
     def prepare_env(self) -> None:
         from cryptography.fernet import Fernet
 
-        from marketplace.services import ticket_tokens
+        from marketplace.services.booking import ticket_tokens
 
         self.ticket_key = ticket_tokens.generate_private_key_text()
         self.shared_env = {
@@ -211,7 +211,7 @@ class Rig:
         from marketplace import create_app
         from marketplace.extensions import db
         from marketplace.models import Role
-        from marketplace.services import accounts
+        from marketplace.services.accounts import accounts
         from tests.factories import make_listing, make_ticketed_booking, make_user, stay_item
 
         settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}

@@ -2,7 +2,7 @@
 
 import click
 
-from .services.errors import ServiceError
+from .services.shared.errors import ServiceError
 
 
 @click.group(help="Exchange rates for indicative prices (every charge stays in VND).")
@@ -14,7 +14,7 @@ def rates():
 @click.argument("currency")
 @click.argument("rate")
 def rates_set(currency, rate):
-    from .services import exchange_rates
+    from .services.catalogue import exchange_rates
 
     try:
         row = exchange_rates.set_rate(currency, rate)
@@ -25,7 +25,7 @@ def rates_set(currency, rate):
 
 @rates.command("list", help="List the rates and when each was set.")
 def rates_list():
-    from .services import exchange_rates
+    from .services.catalogue import exchange_rates
 
     for code, row in exchange_rates.rate_table():
         if row is None:

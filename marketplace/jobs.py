@@ -138,7 +138,7 @@ def __getattr__(name: str):
 
 def _deliver_due() -> int:
     """Deliver the outbox messages that are due (the task `kick` enqueues)."""
-    from .services import outbox
+    from .services.shared import outbox
 
     report = outbox.deliver_due()
     return len(report.deliveries)
@@ -179,7 +179,7 @@ def drain_outbox() -> str:
 
 @periodic(crontab(minute="*/5"), "expire-holds")
 def expire_holds() -> str:
-    from .services import cancellations
+    from .services.payments import cancellations
 
     return f"expired {cancellations.expire_holds()} hold(s)"
 
@@ -187,7 +187,7 @@ def expire_holds() -> str:
 @periodic(crontab(minute="*/15"), "reconcile-checkouts")
 def reconcile_checkouts() -> str:
     """Settle paid Checkout Sessions whose webhook never came (confirm, or refund in full)."""
-    from .services import stripe_reconcile
+    from .services.payments import stripe_reconcile
 
     report = stripe_reconcile.reconcile_recent_sessions()
     return ", ".join(f"{key} {value}" for key, value in sorted(report.items())) or "no sessions"
@@ -195,14 +195,14 @@ def reconcile_checkouts() -> str:
 
 @periodic(crontab(minute="10"), "refund-unanswered")
 def refund_unanswered() -> str:
-    from .services import closures
+    from .services.backoffice import closures
 
     return f"refunded {len(closures.refund_unanswered())} booking(s)"
 
 
 @periodic(crontab(minute="20"), "sync-calendars")
 def sync_calendars() -> str:
-    from .services import calendars
+    from .services.catalogue import calendars
 
     results = calendars.sync_all()
     failed = sum(1 for r in results if not r.ok)
@@ -211,7 +211,7 @@ def sync_calendars() -> str:
 
 @periodic(crontab(minute="30", hour="20"), "erase-passports")  # 03:30 in Vietnam
 def erase_passports() -> str:
-    from .services import registration
+    from .services.backoffice import registration
 
     return f"passport numbers erased: {registration.erase_passports()}"
 
@@ -219,7 +219,7 @@ def erase_passports() -> str:
 @periodic(crontab(minute="45", hour="20"), "check-refunds")  # 03:45 in Vietnam
 def check_refunds() -> str:
     """Refunds that do not add up with their bookings and payments, logged at error level."""
-    from .services import refund_check
+    from .services.payments import refund_check
 
     return f"{refund_check.report_refund_mismatches()} mismatch(es)"
 
@@ -280,7 +280,7 @@ def worker(workers: int, run_periodic: bool):
 @with_appcontext
 def drain(skip_periodic: bool):
     from .extensions import db
-    from .services import outbox
+    from .services.shared import outbox
 
     queue = queue_for(current_app._get_current_object())
     failures = 0

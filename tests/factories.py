@@ -16,7 +16,9 @@ from marketplace.models import (
     Role,
     RoomType,
 )
-from marketplace.services import accounts, booking_lifecycle, cancellations
+from marketplace.services.accounts import accounts
+from marketplace.services.booking import booking_lifecycle
+from marketplace.services.payments import cancellations
 
 PASSWORD = "correct-horse-1"
 _seq = itertools.count(1)
@@ -180,8 +182,8 @@ def make_booking(
     `guest_list`: (full_name, nationality, date_of_birth, passport_number) tuples.
     """
     from marketplace.models import BookingStatus
-    from marketplace.services import bookings
-    from marketplace.services.booking_requests import (
+    from marketplace.services.booking import bookings
+    from marketplace.services.booking.booking_requests import (
         Contact,
         GuestDetails,
         StayRequest,
@@ -260,8 +262,8 @@ def make_held_booking(
     email: str = "an@example.test",
 ):
     """A booking held for one room type of `listing` (made when not given), as a guest placed it."""
-    from marketplace.services import bookings
-    from marketplace.services.booking_requests import Contact, StayRequest
+    from marketplace.services.booking import bookings
+    from marketplace.services.booking.booking_requests import Contact, StayRequest
 
     listing = listing or make_listing()
     room = listing.room_types[0]

@@ -12,8 +12,8 @@ from pathlib import Path
 from config import TestConfig
 from marketplace import create_app as create_marketplace_app
 from marketplace.gateways import mail
-from marketplace.services import outbox
-from marketplace.services.mail_delivery import send_mail_once
+from marketplace.services.shared import outbox
+from marketplace.services.shared.mail_delivery import send_mail_once
 
 
 def create_app():

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from marketplace.services.ticket_tokens import (
+from marketplace.services.booking.ticket_tokens import (
     TicketClaims,
     encode_claims,
     public_key_b64,

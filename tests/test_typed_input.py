@@ -7,9 +7,8 @@ from hypothesis import strategies as st
 
 from marketplace.money import parse_vnd
 from marketplace.phones import parse_phone
-from marketplace.services.errors import ServiceError
-from marketplace.services.host_payments import _parse_amount
-from marketplace.services.listings import parse_int
+from marketplace.services.shared.errors import ServiceError
+from marketplace.services.shared.values import parse_amount, parse_int
 
 LOCALES = ["vi", "en", "zh_Hans", "ko"]
 
@@ -66,11 +65,11 @@ def test_the_page_language_is_used_within_a_request(app):
 
 def test_callers_keep_their_error_codes(app):
     with app.app_context():
-        assert _parse_amount("1.500.000") == 1_500_000
+        assert parse_amount("1.500.000", "amount", maximum=10**10) == 1_500_000
         assert parse_int("1.200.000", "price", maximum=10**9) == 1_200_000
         assert parse_int("-10", "percent", minimum=-90, maximum=500) == -10
         with pytest.raises(ServiceError) as refused:
-            _parse_amount("1,5")
+            parse_amount("1,5", "amount", maximum=10**10)
         assert (refused.value.code, refused.value.field) == ("invalid_amount", "amount")
         with pytest.raises(ServiceError) as refused:
             parse_int("12.5", "price")

@@ -13,9 +13,10 @@ from ..extensions import db
 from ..gateways import mail
 from ..i18n import mail_locale
 from ..models import User
-from ..services import account_tokens, outbox
-from ..services.accounts import MAIL_TOPIC
-from ..services.mail_delivery import send_mail_once
+from ..services.accounts import account_tokens
+from ..services.accounts.accounts import MAIL_TOPIC
+from ..services.shared import outbox
+from ..services.shared.mail_delivery import send_mail_once
 from .booking_mail import external_url
 
 KINDS = ("verify", "reset", "signup_attempt")

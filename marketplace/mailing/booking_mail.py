@@ -15,9 +15,11 @@ from ..extensions import db
 from ..gateways import mail
 from ..i18n import mail_locale
 from ..models import Booking, User
-from ..services import booking_queries, departure_moves, outbox
-from ..services.booking_events import HOST_ONLY_EVENTS, TOURIST_ONLY_EVENTS
-from ..services.mail_delivery import send_mail_once
+from ..services.backoffice import departure_moves
+from ..services.booking import booking_queries
+from ..services.booking.booking_events import HOST_ONLY_EVENTS, TOURIST_ONLY_EVENTS
+from ..services.shared import outbox
+from ..services.shared.mail_delivery import send_mail_once
 from . import booking_ticket
 
 

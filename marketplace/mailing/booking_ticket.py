@@ -16,8 +16,8 @@ from ..clock import utcnow
 from ..gateways import mail, qr
 from ..i18n import localized
 from ..models import Booking, BookingItem
-from ..services import booking_queries
-from ..services.messages import shows_host_phone
+from ..services.booking import booking_queries
+from ..services.booking.messages import shows_host_phone
 
 
 @dataclass

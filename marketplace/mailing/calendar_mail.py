@@ -15,8 +15,9 @@ from ..extensions import db
 from ..gateways import mail
 from ..i18n import localized, mail_locale
 from ..models import Listing, RoomType
-from ..services import calendar_conflicts, outbox
-from ..services.mail_delivery import send_mail_once
+from ..services.catalogue import calendar_conflicts
+from ..services.shared import outbox
+from ..services.shared.mail_delivery import send_mail_once
 from .booking_mail import external_url
 
 

@@ -12,8 +12,9 @@ from ..extensions import db
 from ..gateways import mail
 from ..i18n import localized, mail_locale
 from ..models import Listing
-from ..services import listing_review, outbox
-from ..services.mail_delivery import send_mail_once
+from ..services.catalogue import listing_review
+from ..services.shared import outbox
+from ..services.shared.mail_delivery import send_mail_once
 from .booking_mail import external_url
 
 

@@ -13,8 +13,9 @@ from ..extensions import db
 from ..gateways import mail
 from ..i18n import mail_locale
 from ..models import Message
-from ..services import messages, outbox
-from ..services.mail_delivery import send_mail_once
+from ..services.booking import messages
+from ..services.shared import outbox
+from ..services.shared.mail_delivery import send_mail_once
 from .booking_mail import external_url
 
 

@@ -14,8 +14,9 @@ from ..gateways import mail
 from ..i18n import localized, mail_locale
 from ..models import User
 from ..models.setting_change import SettingChange
-from ..services import money_settings, outbox
-from ..services.mail_delivery import send_mail_once
+from ..services.payments import money_settings
+from ..services.shared import outbox
+from ..services.shared.mail_delivery import send_mail_once
 from .booking_mail import external_url
 
 

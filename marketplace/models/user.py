@@ -62,7 +62,7 @@ class User(UserMixin, db.Model):
     #: part of the login id kept in session and remember-me cookies; raising it (password change
     #: or reset) ends every session and remember-me cookie made before
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
-    #: the TOTP secret as a Fernet token (crypto.encrypt; services/two_factor.py); set at
+    #: the TOTP secret as a Fernet token (crypto.encrypt; services/accounts/two_factor.py); set at
     #: enrolment, in force once confirmed
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     #: when the first code confirmed the secret; NULL: two-factor sign-in is off

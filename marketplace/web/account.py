@@ -12,8 +12,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
-from ..services import account_tokens, accounts
-from ..services.errors import ServiceError
+from ..services.accounts import account_tokens, accounts
+from ..services.shared.errors import ServiceError
 from .account_forms import ForgotPasswordForm, ResetPasswordForm
 from .forms import LoginForm, PasswordForm, SignupForm
 from .security import next_param, safe_next
@@ -56,7 +56,7 @@ def login():
         if user is None:
             form.password.errors.append(_("Email or password is not right."))
         else:
-            from ..services import two_factor
+            from ..services.accounts import two_factor
             from .two_factor import begin_pending_login
 
             if two_factor.required_for_login(user):  # web/two_factor.py logs in after the code

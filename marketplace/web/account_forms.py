@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..services.accounts import MIN_PASSWORD_LENGTH
+from ..services.accounts.accounts import MIN_PASSWORD_LENGTH
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -5,7 +5,7 @@ from datetime import date
 from flask import Response, abort, current_app, flash
 from flask_babel import get_locale
 
-from ..services.errors import Forbidden, NotFound, ServiceError
+from ..services.shared.errors import Forbidden, NotFound, ServiceError
 
 
 def locale() -> str:

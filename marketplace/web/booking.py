@@ -18,10 +18,10 @@ from .. import date_formats
 from ..clock import business_today
 from ..countries import countries
 from ..extensions import limiter
-from ..services import booking_queries, bookings
-from ..services.booking_requests import parse_contact, parse_guests, parse_items
-from ..services.cancellation_policy import describe
-from ..services.errors import ServiceError
+from ..services.booking import booking_queries, bookings
+from ..services.booking.booking_requests import parse_contact, parse_guests, parse_items
+from ..services.booking.cancellation_policy import describe
+from ..services.shared.errors import ServiceError
 from .booking_access import remember_guest_booking
 
 bp = Blueprint("booking", __name__)

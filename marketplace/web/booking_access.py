@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Booking
-from ..services.booking_access import can_view
-from ..services.references import normalize_reference
+from ..services.booking.booking_access import can_view
+from ..services.shared.references import normalize_reference
 
 SESSION_KEY = "guest_bookings"
 

@@ -17,10 +17,10 @@ from flask_wtf.csrf import generate_csrf
 
 from ..clock import business_today
 from ..http import error_body
-from ..services import checkin, guest_manifest
-from ..services.booking_access import SCANNER_ROLES
-from ..services.checkin import result_message
-from ..services.errors import ServiceError
+from ..services.booking.booking_access import SCANNER_ROLES
+from ..services.checkin import checkin, guest_manifest
+from ..services.checkin.checkin import result_message
+from ..services.shared.errors import ServiceError
 from .security import roles_required
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..money import format_vnd
-from ..services import exchange_rates
+from ..services.catalogue import exchange_rates
 
 bp = Blueprint("currency", __name__)
 

@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db, limiter
 from ..models import MESSAGE_MAX_LENGTH, Booking, Conversation, Listing
-from ..services import messages
-from ..services.errors import ServiceError
-from ..services.references import normalize_reference
+from ..services.booking import messages
+from ..services.shared.errors import ServiceError
+from ..services.shared.references import normalize_reference
 from .booking_access import holds_link, remember_guest_booking
 from .security import bearer_user
 

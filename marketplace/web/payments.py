@@ -6,8 +6,8 @@ from markupsafe import Markup
 
 from ..extensions import limiter
 from ..gateways.qr import render_png, render_svg
-from ..services import payment_status, payments, stripe_reconcile
-from ..services.errors import ServiceError
+from ..services.payments import payment_status, payments, stripe_reconcile
+from ..services.shared.errors import ServiceError
 from .booking_access import booking_key, viewable_booking
 
 bp = Blueprint("payments", __name__)

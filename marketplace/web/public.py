@@ -10,8 +10,9 @@ from .. import labels
 from ..clock import business_today
 from ..gateways import qr
 from ..models import ListingKind
-from ..services import availability, cancellation_policy, catalogue, search, search_query
-from ..services.errors import ServiceError
+from ..services.booking import cancellation_policy
+from ..services.catalogue import availability, catalogue, search, search_query
+from ..services.shared.errors import ServiceError
 
 bp = Blueprint("public", __name__)
 

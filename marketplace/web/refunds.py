@@ -12,9 +12,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
-from ..services import booking_access, refund_queue
-from ..services.errors import ServiceError
-from ..services.transfer_details import BANK_NAMES
+from ..services.booking import booking_access
+from ..services.payments import refund_queue
+from ..services.payments.transfer_details import BANK_NAMES
+from ..services.shared.errors import ServiceError
 from .booking_access import holds_link, viewable_booking
 
 bp = Blueprint("refunds", __name__, url_prefix="/trips")

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 
 from ..gateways import qr
 from ..models import Ticket
-from ..services import tickets
+from ..services.booking import tickets
 
 bp = Blueprint("tickets", __name__, url_prefix="/t")
 

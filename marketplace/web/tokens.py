@@ -4,8 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..services import api_tokens
-from ..services.errors import NotFound, ServiceError
+from ..services.accounts import api_tokens
+from ..services.shared.errors import NotFound, ServiceError
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 

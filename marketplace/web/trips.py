@@ -9,16 +9,12 @@ from flask_login import current_user, login_required
 
 from ..models import BOOKING_STATUS_TITLES, Booking
 from ..money import format_vnd
-from ..services import (
-    accounts,
-    booking_access,
-    booking_queries,
-    cancellations,
-    closures,
-    money_rules,
-)
-from ..services.cancellation_policy import describe
-from ..services.errors import ServiceError
+from ..services.accounts import accounts
+from ..services.backoffice import closures
+from ..services.booking import booking_access, booking_queries
+from ..services.booking.cancellation_policy import describe
+from ..services.payments import cancellations, money_rules
+from ..services.shared.errors import ServiceError
 from .booking_access import booking_key, holds_link, viewable_booking
 
 bp = Blueprint("trips", __name__, url_prefix="/trips")

@@ -29,8 +29,8 @@ from wtforms.validators import DataRequired, Length
 from ..extensions import db, limiter
 from ..gateways import qr
 from ..models import User
-from ..services import accounts, two_factor
-from ..services.errors import ServiceError
+from ..services.accounts import accounts, two_factor
+from ..services.shared.errors import ServiceError
 from .security import safe_next
 
 bp = Blueprint("two_factor", __name__, url_prefix="/account/2fa")

@@ -7,8 +7,8 @@ from flask import Blueprint, current_app, jsonify, request
 from ..extensions import csrf
 from ..gateways import stripe_gateway
 from ..http import error_body
-from ..services import bank_transfers, payment_events
-from ..services.errors import ServiceError
+from ..services.payments import bank_transfers, payment_events
+from ..services.shared.errors import ServiceError
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 csrf.exempt(bp)

@@ -8,7 +8,7 @@ from PIL import Image
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, Listing, ListingKind, ListingStatus, Role
-from marketplace.services import availability
+from marketplace.services.catalogue import availability
 from tests.factories import (
     PASSWORD,
     make_booking,

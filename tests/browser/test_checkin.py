@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import CheckIn, Role
-from marketplace.services import host_payments, money_rules, tickets
+from marketplace.services.booking import tickets
+from marketplace.services.payments import host_payments, money_rules
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, PHONE
 from tests.factories import PASSWORD, make_community, make_listing, make_ticketed_booking, make_user
 
@@ -187,7 +188,7 @@ def test_the_ticket_page_fits_a_phone_and_opens_again_with_no_signal(
 
 
 def test_the_host_records_the_cash_of_a_pay_at_arrival_guest(live_server, phone, shot):
-    from marketplace.services import payments
+    from marketplace.services.payments import payments
     from tests.factories import make_held_booking
 
     community = make_community()

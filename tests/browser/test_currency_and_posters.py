@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from marketplace.services import exchange_rates
+from marketplace.services.catalogue import exchange_rates
 from tests.factories import make_community, make_listing
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import pytest
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BlockedNight, BlockSource, Role, RoomType
-from marketplace.services import pricing
+from marketplace.services.catalogue import pricing
 from tests.factories import PASSWORD, make_booking, make_community, make_listing, make_user
 
 pytestmark = pytest.mark.browser

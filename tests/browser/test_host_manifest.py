@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import Booking, BookingStatus, Role
-from marketplace.services import booking_lifecycle
+from marketplace.services.booking import booking_lifecycle
 from tests.factories import PASSWORD, make_booking, make_community, make_listing, make_user
 
 pytestmark = pytest.mark.browser

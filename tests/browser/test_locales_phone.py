@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from marketplace.services import tickets
+from marketplace.services.booking import tickets
 from tests.factories import make_listing, make_ticketed_booking, stay_item
 
 pytestmark = pytest.mark.browser

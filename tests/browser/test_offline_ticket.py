@@ -2,7 +2,7 @@
 
 import pytest
 
-from marketplace.services import tickets
+from marketplace.services.booking import tickets
 from tests.factories import make_ticketed_booking
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import pytest
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, Role
-from marketplace.services import bookings
+from marketplace.services.booking import bookings
 from tests import stripe_support
 from tests.factories import PASSWORD, make_community, make_listing, make_user
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, CheckIn, ListingKind, Role
-from marketplace.services import cancellations, tickets
+from marketplace.services.booking import tickets
+from marketplace.services.payments import cancellations
 from tests.browser.test_checkin import open_scanner, wait_until
 from tests.factories import (
     make_community,

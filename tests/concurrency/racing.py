@@ -31,7 +31,7 @@ from marketplace.models import (
     Ticket,
     TicketStatus,
 )
-from marketplace.services.errors import ServiceError
+from marketplace.services.shared.errors import ServiceError
 
 POOL = 8
 #: seconds one side waits after the barrier, by round: the first rounds start both at once, the

@@ -4,7 +4,7 @@ line for the same money: either way the money is recorded once. Real separate co
 
 from marketplace.extensions import db
 from marketplace.models import BankTransfer, BookingStatus, Role, TransferOutcome, User
-from marketplace.services import bank_matching, bank_transfers, host_payments, payments
+from marketplace.services.payments import bank_matching, bank_transfers, host_payments, payments
 from tests.concurrency.racing import (
     Side,
     book_violations,

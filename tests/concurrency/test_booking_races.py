@@ -34,12 +34,12 @@ from marketplace.models import (
     TransferOutcome,
     User,
 )
-from marketplace.services import (
-    availability,
+from marketplace.services.backoffice import closures
+from marketplace.services.catalogue import availability
+from marketplace.services.checkin import checkin
+from marketplace.services.payments import (
     bank_transfers,
     cancellations,
-    checkin,
-    closures,
     host_payments,
     payment_events,
     payments,

@@ -18,7 +18,7 @@ from marketplace.models import (
     ListingKind,
     User,
 )
-from marketplace.services import closures
+from marketplace.services.backoffice import closures
 from tests.concurrency.racing import (
     Side,
     assert_books,

@@ -8,7 +8,7 @@ from marketplace.extensions import db
 from marketplace.models import Listing, ListingStatus, Role
 from marketplace.models.booking import AuditEntry as AuditLog
 from marketplace.models.outbox import OutboxMessage
-from marketplace.services import listing_review
+from marketplace.services.catalogue import listing_review
 from tests.concurrency.racing import Side, assert_no_unexpected, race
 from tests.factories import make_listing, make_user
 

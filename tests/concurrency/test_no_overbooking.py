@@ -16,9 +16,10 @@ from marketplace import create_app
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import Booking, BookingItem, BookingNight, BookingStatus, ListingKind
-from marketplace.services import availability, bookings
-from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
-from marketplace.services.errors import ServiceError
+from marketplace.services.booking import bookings
+from marketplace.services.booking.booking_requests import Contact, StayRequest, TourRequest
+from marketplace.services.catalogue import availability
+from marketplace.services.shared.errors import ServiceError
 from tests.factories import make_departure, make_listing
 
 THREADS = 24

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import PayoutAccount, Role, User
-from marketplace.services import payouts
+from marketplace.services.payments import payouts
 from tests.concurrency.racing import Side, assert_no_unexpected, race
 from tests.factories import make_community, make_user
 

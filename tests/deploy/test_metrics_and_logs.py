@@ -7,7 +7,7 @@ import logging
 from prometheus_client.parser import text_string_to_metric_families
 
 from marketplace.logging_setup import LineFormatter, RequestIdFilter
-from marketplace.services import outbox
+from marketplace.services.shared import outbox
 from tests.factories import make_booking, make_listing
 
 
@@ -110,7 +110,7 @@ def test_settled_payments_and_scans_are_counted(client):
     from datetime import UTC, datetime
 
     from marketplace.models import Role
-    from marketplace.services import host_payments
+    from marketplace.services.payments import host_payments
     from tests.factories import bearer, make_community, make_held_booking, make_ticketed_booking
     from tests.factories import make_user as make_account
 

@@ -8,7 +8,7 @@ from PIL import Image
 from marketplace.extensions import db
 from marketplace.gateways.storage import LocalStorage, check_name, s3_client, storage
 from marketplace.models import ListingPhoto
-from marketplace.services import photos, uploads
+from marketplace.services.catalogue import photos, uploads
 from tests.factories import login, make_listing
 
 

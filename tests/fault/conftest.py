@@ -22,7 +22,7 @@ from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from marketplace.services import ticket_tokens
+from marketplace.services.booking import ticket_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))

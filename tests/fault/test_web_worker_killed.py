@@ -31,7 +31,7 @@ from marketplace.models import (
     Role,
     SentMail,
 )
-from marketplace.services import accounts
+from marketplace.services.accounts import accounts
 from tests.conftest import empty_database
 from tests.factories import BOOKING_CONTACT, FOREIGN_GUEST, make_listing, make_user, stay_item
 from tests.fault.conftest import HoldingProxy, free_port, http, production_env, wait_for

@@ -60,21 +60,18 @@ from marketplace.models import (
     TicketStatus,
     User,
 )
-from marketplace.services import (
-    availability,
-    bookings,
-    calendars,
+from marketplace.services.booking import bookings
+from marketplace.services.booking.booking_requests import Contact, StayRequest
+from marketplace.services.catalogue import availability, calendars, listings, search
+from marketplace.services.checkin import checkin
+from marketplace.services.payments import (
     cancellations,
-    checkin,
     host_payments,
-    listings,
     money_rules,
     payment_events,
     payments,
-    search,
 )
-from marketplace.services.booking_requests import Contact, StayRequest
-from marketplace.services.errors import ServiceError
+from marketplace.services.shared.errors import ServiceError
 from tests.factories import make_community, make_listing, make_user
 
 #: the nights probed after every step: arrivals today to today + 3, one or two nights

@@ -3,8 +3,8 @@ field named (400 at the webhook), never a database error."""
 
 import pytest
 
-from marketplace.services import bank_transfers
-from marketplace.services.errors import ServiceError
+from marketplace.services.payments import bank_transfers
+from marketplace.services.shared.errors import ServiceError
 from tests.factories import make_held_booking
 
 

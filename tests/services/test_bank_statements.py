@@ -19,7 +19,7 @@ from marketplace.models import (
     Role,
     TransferOutcome,
 )
-from marketplace.services import (
+from marketplace.services.payments import (
     bank_matching,
     bank_statements,
     bank_transfers,
@@ -27,7 +27,7 @@ from marketplace.services import (
     money_rules,
     payments,
 )
-from marketplace.services.errors import Conflict, NotFound, ServiceError
+from marketplace.services.shared.errors import Conflict, NotFound, ServiceError
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 

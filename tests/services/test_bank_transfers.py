@@ -2,7 +2,13 @@
 
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, PaymentStatus, Role, TransferOutcome
-from marketplace.services import bank_transfers, cancellations, host_payments, money_rules, payments
+from marketplace.services.payments import (
+    bank_transfers,
+    cancellations,
+    host_payments,
+    money_rules,
+    payments,
+)
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 
@@ -81,7 +87,7 @@ def test_a_transfer_already_paid_by_notification_is_a_duplicate_on_the_statement
 def test_a_statement_without_the_needed_columns_is_refused_with_the_field():
     import pytest
 
-    from marketplace.services.errors import ServiceError
+    from marketplace.services.shared.errors import ServiceError
 
     with pytest.raises(ServiceError) as excinfo:
         bank_transfers.import_statement("date,amount\n2026-11-20,100000\n")

@@ -19,15 +19,10 @@ from marketplace.models import (
     Role,
 )
 from marketplace.models.states import Outcome
-from marketplace.services import (
-    availability,
-    booking_events,
-    booking_lifecycle,
-    bookings,
-    cancellations,
-    money_rules,
-)
-from marketplace.services.booking_requests import Contact, StayRequest
+from marketplace.services.booking import booking_events, booking_lifecycle, bookings
+from marketplace.services.booking.booking_requests import Contact, StayRequest
+from marketplace.services.catalogue import availability
+from marketplace.services.payments import cancellations, money_rules
 from tests.factories import make_listing, make_user
 
 CONTACT = Contact("Emma Schmidt", "emma@example.test", "+49 151 2345 6789")

@@ -8,9 +8,11 @@ from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import BlockedNight, BookingStatus, ListingKind
 from marketplace.models.states import Outcome
-from marketplace.services import availability, booking_lifecycle, bookings, cancellations
-from marketplace.services.booking_requests import Contact, StayRequest, TourRequest
-from marketplace.services.errors import ServiceError
+from marketplace.services.booking import booking_lifecycle, bookings
+from marketplace.services.booking.booking_requests import Contact, StayRequest, TourRequest
+from marketplace.services.catalogue import availability
+from marketplace.services.payments import cancellations
+from marketplace.services.shared.errors import ServiceError
 from tests.factories import make_departure, make_listing
 
 CONTACT = Contact("Nguyễn Văn An", "an@example.test", "+84 912 345 678")
@@ -150,8 +152,8 @@ def test_tour_seats_are_counted():
 
 
 def test_contact_and_guest_checks_name_every_wrong_field_the_first_leading():
-    from marketplace.services.booking_requests import parse_contact, parse_guests
-    from marketplace.services.errors import ServiceError
+    from marketplace.services.booking.booking_requests import parse_contact, parse_guests
+    from marketplace.services.shared.errors import ServiceError
 
     with pytest.raises(ServiceError) as contact:
         parse_contact({"name": "", "email": "nope", "phone": "x"})

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from marketplace.models import AuditEntry, ExchangeRate, Role
-from marketplace.services import exchange_rates
-from marketplace.services.errors import Forbidden, ServiceError
+from marketplace.services.catalogue import exchange_rates
+from marketplace.services.shared.errors import Forbidden, ServiceError
 from tests.factories import make_user
 
 

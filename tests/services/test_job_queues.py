@@ -5,7 +5,7 @@ from config import TestConfig
 from marketplace import create_app, jobs
 from marketplace.extensions import db
 from marketplace.models import OutboxMessage
-from marketplace.services import outbox
+from marketplace.services.shared import outbox
 from tests import stripe_support
 
 app_server = stripe_support.app_server

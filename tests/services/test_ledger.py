@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from marketplace.clock import BUSINESS_TZ
 from marketplace.extensions import db
 from marketplace.models import LedgerAccount, LedgerEntry, LedgerKind, Payout, Refund, Role
-from marketplace.services import cancellations, host_payments, ledger, payments
+from marketplace.services.payments import cancellations, host_payments, ledger, payments
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 

@@ -22,14 +22,10 @@ from marketplace.models import (
     Role,
 )
 from marketplace.models.states import Outcome, judge
-from marketplace.services import (
-    availability,
-    cancellations,
-    closures,
-    departure_moves,
-    host_payments,
-)
-from marketplace.services.errors import Conflict
+from marketplace.services.backoffice import closures, departure_moves
+from marketplace.services.catalogue import availability
+from marketplace.services.payments import cancellations, host_payments
+from marketplace.services.shared.errors import Conflict
 from tests.factories import make_booking, make_departure, make_listing, make_user
 
 

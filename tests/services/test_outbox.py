@@ -9,9 +9,9 @@ from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.gateways import mail
 from marketplace.models import OutboxMessage, OutboxStatus, SentMail
-from marketplace.services import outbox
-from marketplace.services.errors import Conflict
-from marketplace.services.mail_delivery import send_mail_once
+from marketplace.services.shared import outbox
+from marketplace.services.shared.errors import Conflict
+from marketplace.services.shared.mail_delivery import send_mail_once
 
 calls: dict[str, int] = {}
 

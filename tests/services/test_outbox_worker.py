@@ -17,7 +17,7 @@ from config import TestConfig
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import OutboxMessage, OutboxStatus, SentMail
-from marketplace.services import outbox
+from marketplace.services.shared import outbox
 from tests.conftest import empty_database
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from marketplace import crypto
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import Guest
-from marketplace.services import registration
+from marketplace.services.backoffice import registration
 from tests.factories import login, make_booking, make_listing
 
 NUMBER = "M12345678"

@@ -6,14 +6,14 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, CancellationPolicy, RefundStatus, Role
-from marketplace.services import (
+from marketplace.services.payments import (
     cancellations,
     host_payments,
     money_rules,
     payment_status,
     payments,
 )
-from marketplace.services.errors import ServiceError
+from marketplace.services.shared.errors import ServiceError
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from marketplace.extensions import db
 from marketplace.models import PriceRule, PriceRuleKind
-from marketplace.services import pricing
+from marketplace.services.catalogue import pricing
 from tests.factories import make_listing
 
 

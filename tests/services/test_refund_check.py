@@ -5,7 +5,7 @@ import logging
 
 from marketplace.extensions import db
 from marketplace.models import RefundStatus, Role
-from marketplace.services import cancellations, host_payments, refund_check
+from marketplace.services.payments import cancellations, host_payments, refund_check
 from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 
 
@@ -41,7 +41,7 @@ def test_a_corrupted_booking_or_payment_is_found_and_logged(app, caplog):
         ("payment_refunded", booking.reference, -1),
     }
     assert next(m for m in found if m.kind == "payment_refunded").payment_id == payment.id
-    with caplog.at_level(logging.ERROR, logger="marketplace.services.refund_check"):
+    with caplog.at_level(logging.ERROR, logger="marketplace.services.payments.refund_check"):
         assert refund_check.report_refund_mismatches() == 2
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 2 and all(booking.reference in r.getMessage() for r in errors)

@@ -9,7 +9,8 @@ from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, RefundStatus
 from marketplace.models.outbox import OutboxMessage, OutboxStatus
-from marketplace.services import cancellations, outbox, payments
+from marketplace.services.payments import cancellations, payments
+from marketplace.services.shared import outbox
 from tests import stripe_support
 from tests.factories import make_held_booking, make_listing
 from tests.stripe_support import press_on_checkout_page, wait_for

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, PaymentMethod, Refund, RefundStatus, Role, User
 from marketplace.models.states import Outcome
-from marketplace.services import cancellations, host_payments, payments, refund_queue
+from marketplace.services.payments import cancellations, host_payments, payments, refund_queue
 from tests.concurrency.racing import Side, make_racing_app, race
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 

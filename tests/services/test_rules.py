@@ -31,8 +31,11 @@ from marketplace.models import (
 from marketplace.models.listing import LISTING_TRANSITIONS
 from marketplace.models.states import Outcome, judge
 from marketplace.models.ticket import TICKET_TRANSITIONS
-from marketplace.services import booking_access, booking_rules, money_rules, references, tickets
-from marketplace.services.listing_review import move_listing
+from marketplace.services.booking import booking_access, tickets
+from marketplace.services.catalogue import booking_rules
+from marketplace.services.catalogue.listing_review import move_listing
+from marketplace.services.payments import money_rules
+from marketplace.services.shared import references
 from tests.factories import make_booking, make_listing, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,7 +255,7 @@ def test_the_access_matrix():
 
 
 def test_the_visible_list_is_can_view():
-    from marketplace.services.booking_queries import bookings_visible_to
+    from marketplace.services.booking.booking_queries import bookings_visible_to
 
     booking = make_booking()
     other = make_booking()

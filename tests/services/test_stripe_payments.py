@@ -16,7 +16,7 @@ from marketplace.models import (
     ProcessedEvent,
     RefundStatus,
 )
-from marketplace.services import cancellations, payment_status, payments
+from marketplace.services.payments import cancellations, payment_status, payments
 from tests import stripe_support
 from tests.factories import make_held_booking, make_listing
 from tests.stripe_support import post_event, press_on_checkout_page, session_event, sign, wait_for
@@ -200,7 +200,7 @@ def test_a_lapsed_hold_closes_its_checkout_page(app, stripe_server):
 
 def test_the_api_starts_a_card_payment(app, client, stripe_server):
     from marketplace.models import Role
-    from marketplace.services import accounts
+    from marketplace.services.accounts import accounts
     from tests.factories import make_user
 
     tourist = make_user(Role.TOURIST)

@@ -14,7 +14,7 @@ from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.gateways import stripe_gateway
 from marketplace.models import BookingStatus, LedgerEntry, Payment, PaymentStatus, Refund
-from marketplace.services import payment_events, payments, stripe_reconcile
+from marketplace.services.payments import payment_events, payments, stripe_reconcile
 from marketplace.web.booking_access import booking_key
 from tests import stripe_support
 from tests.factories import make_held_booking, make_listing

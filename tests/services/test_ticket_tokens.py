@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from marketplace.gateways.qr import qr_version
-from marketplace.services.ticket_tokens import (
+from marketplace.services.booking.ticket_tokens import (
     KEY_FILE_NAME,
     TOKEN_LENGTH,
     InvalidTicketToken,

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 from marketplace.clock import business_today
 from marketplace.models import ListingKind, TicketStatus
-from marketplace.services import booking_lifecycle, cancellations, ticket_tokens, tickets
-from marketplace.services.ticket_tokens import TicketClaims
+from marketplace.services.booking import booking_lifecycle, ticket_tokens, tickets
+from marketplace.services.booking.ticket_tokens import TicketClaims
+from marketplace.services.payments import cancellations
 from tests.factories import make_departure, make_listing, make_ticketed_booking
 
 CLAIMS = TicketClaims(

@@ -15,7 +15,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 from marketplace.extensions import db
 from marketplace.models import User
-from marketplace.services import account_tokens, bookings
+from marketplace.services.accounts import account_tokens
+from marketplace.services.booking import bookings
 from tests.factories import PASSWORD, login, make_listing, make_user, stay_item
 
 NEW_PASSWORD = "a-new-password-7"

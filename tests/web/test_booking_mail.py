@@ -10,7 +10,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import Role
-from marketplace.services import host_payments
+from marketplace.services.payments import host_payments
 from tests.factories import make_community, make_held_booking, make_listing, make_user
 
 
@@ -89,8 +89,8 @@ def test_a_tour_goes_in_the_calendar_at_its_departure_time(outbox):
     from datetime import timedelta
 
     from marketplace.models import ListingKind
-    from marketplace.services import bookings
-    from marketplace.services.booking_requests import Contact, TourRequest
+    from marketplace.services.booking import bookings
+    from marketplace.services.booking.booking_requests import Contact, TourRequest
     from tests.factories import make_departure
 
     community = make_community()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from marketplace.extensions import db
 from marketplace.models import Booking, BookingStatus
-from marketplace.services import bookings
+from marketplace.services.booking import bookings
 from tests.factories import login, make_listing, make_user, stay_item
 
 
@@ -297,7 +297,7 @@ def test_dates_name_their_month_and_times_use_24_hours(client, app):
 
 def test_check_out_is_the_day_after_the_last_night_everywhere(client, app):
     from marketplace.models import Role
-    from marketplace.services import host_payments
+    from marketplace.services.payments import host_payments
     from tests.factories import make_community
 
     community = make_community()

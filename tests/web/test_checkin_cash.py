@@ -2,7 +2,7 @@
 
 from marketplace.extensions import db
 from marketplace.models import Booking, PaymentMethod, PaymentStatus, Role
-from marketplace.services import host_payments, money_rules, payments
+from marketplace.services.payments import host_payments, money_rules, payments
 from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from marketplace.clock import business_today
 from marketplace.models import Role
-from marketplace.services import checkin, tickets
+from marketplace.services.booking import tickets
+from marketplace.services.checkin import checkin
 from tests.factories import login, make_community, make_listing, make_ticketed_booking, make_user
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import ExchangeRate, Role
-from marketplace.services import exchange_rates
+from marketplace.services.catalogue import exchange_rates
 from marketplace.web.booking_access import booking_key
 from tests.factories import (
     login,

@@ -19,12 +19,9 @@ from marketplace.models import (
     Refund,
     Role,
 )
-from marketplace.services import (
-    availability,
-    closures,
-    host_payments,
-    money_rules,
-)
+from marketplace.services.backoffice import closures
+from marketplace.services.catalogue import availability
+from marketplace.services.payments import host_payments, money_rules
 from tests.factories import make_booking, make_departure, make_listing, make_user
 
 

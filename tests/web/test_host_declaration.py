@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import Booking, Guest, Role
-from marketplace.services import declaration
+from marketplace.services.backoffice import declaration
 from tests.factories import (
     BOOKING_CONTACT,
     FOREIGN_GUEST,

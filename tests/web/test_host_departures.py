@@ -21,7 +21,8 @@ from marketplace.models import (
     Role,
 )
 from marketplace.models.states import Outcome
-from marketplace.services import cancellations, closures, host_payments
+from marketplace.services.backoffice import closures
+from marketplace.services.payments import cancellations, host_payments
 from tests.factories import (
     login,
     make_booking,

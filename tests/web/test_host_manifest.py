@@ -7,7 +7,8 @@ import pytest
 from marketplace.clock import BUSINESS_TZ, business_today
 from marketplace.extensions import db
 from marketplace.models import BookingStatus, ListingKind, Role
-from marketplace.services import booking_lifecycle, host_payments, money_rules, payments
+from marketplace.services.booking import booking_lifecycle
+from marketplace.services.payments import host_payments, money_rules, payments
 from tests.factories import (
     login,
     make_community,

@@ -14,7 +14,9 @@ from marketplace.models import (
     TicketStatus,
 )
 from marketplace.models.outbox import OutboxMessage
-from marketplace.services import checkin, host_bookings, tickets
+from marketplace.services.backoffice import host_bookings
+from marketplace.services.booking import tickets
+from marketplace.services.checkin import checkin
 from tests.factories import bearer, login, make_departure, make_listing, make_ticketed_booking
 
 

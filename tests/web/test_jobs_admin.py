@@ -7,7 +7,7 @@ import pytest
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import OutboxMessage, OutboxStatus, Role
-from marketplace.services import outbox
+from marketplace.services.shared import outbox
 from tests.factories import login, make_community, make_user
 
 state = {"fixed": False}

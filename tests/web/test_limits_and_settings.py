@@ -19,9 +19,9 @@ from marketplace import create_app
 from marketplace.clock import business_today, utcnow
 from marketplace.extensions import db
 from marketplace.models import Booking, BookingStatus
-from marketplace.services import bookings, ticket_tokens
-from marketplace.services.booking_requests import Contact, StayRequest
-from marketplace.services.errors import ServiceError
+from marketplace.services.booking import bookings, ticket_tokens
+from marketplace.services.booking.booking_requests import Contact, StayRequest
+from marketplace.services.shared.errors import ServiceError
 from tests.factories import bearer, login, make_listing, make_user, stay_item
 
 #: an environment production accepts (each test below spoils one setting of it)
@@ -106,7 +106,7 @@ def test_expired_and_cancelled_holds_do_not_count():
     with pytest.raises(ServiceError) as excinfo:
         bookings.place_booking([item], contact)
     assert excinfo.value.code == "too_many_holds" and excinfo.value.status == 429
-    from marketplace.services import cancellations
+    from marketplace.services.payments import cancellations
 
     cancellations.cancel(placed[0], reason="changed plans")
     booking, created = bookings.place_booking([item], contact)

@@ -5,7 +5,8 @@ from flask import render_template_string
 from marketplace.extensions import db
 from marketplace.gateways import vietqr
 from marketplace.models import BookingStatus, PaymentStatus, Role, TransferOutcome
-from marketplace.services import accounts, host_payments, money_rules, payment_status, payments
+from marketplace.services.accounts import accounts
+from marketplace.services.payments import host_payments, money_rules, payment_status, payments
 from marketplace.web.booking_access import booking_key
 from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 

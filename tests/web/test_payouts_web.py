@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from marketplace.extensions import db
 from marketplace.models import PayoutAccount, Role
-from marketplace.services import host_payments, ledger, payouts
+from marketplace.services.payments import host_payments, ledger, payouts
 from tests.factories import login, make_community, make_held_booking, make_listing, make_user
 
 T0 = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)

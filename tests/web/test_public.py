@@ -7,8 +7,9 @@ from PIL import Image
 from marketplace.clock import business_today
 from marketplace.extensions import db
 from marketplace.models import ListingKind, ListingStatus
-from marketplace.services import bookings, photos
-from marketplace.services.booking_requests import Contact, StayRequest
+from marketplace.services.booking import bookings
+from marketplace.services.booking.booking_requests import Contact, StayRequest
+from marketplace.services.catalogue import photos
 from tests.factories import make_community, make_departure, make_listing
 
 

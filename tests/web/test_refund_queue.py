@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Refund, RefundStatus, Role
-from marketplace.services import refund_queue
+from marketplace.services.payments import refund_queue
 from marketplace.web.booking_access import booking_key
 from tests.factories import login, make_community, make_user
 from tests.services.test_refund_queue import ACCOUNT, bank_paid_then_cancelled

@@ -22,8 +22,8 @@ from marketplace.models import (
     PaymentStatus,
     Role,
 )
-from marketplace.services import booking_lifecycle
-from marketplace.services.booking_rules import BOOKING_CUTOFF
+from marketplace.services.booking import booking_lifecycle
+from marketplace.services.catalogue.booking_rules import BOOKING_CUTOFF
 from tests.factories import (
     BOOKING_CONTACT,
     FOREIGN_GUEST,
@@ -180,7 +180,7 @@ def test_a_departure_after_the_cut_off_is_listed_and_bookable(client):
 def test_the_scanner_gets_the_reference_format_with_its_manifest(client):
     from pathlib import Path
 
-    from marketplace.services.references import scanner_rule
+    from marketplace.services.shared.references import scanner_rule
 
     guide = make_user(Role.GUIDE, community=make_listing().community)
     manifest = client.get("/api/v1/checkins/manifest", headers=bearer(guide)).json

@@ -143,7 +143,7 @@ def test_the_host_click_then_the_statement_confirms_over_http(client):
     host = make_user(Role.HOST, community=community)
     coop = make_user(Role.COOP, community=community)
     booking = make_held_booking(make_listing(community=community, host=host))
-    from marketplace.services import host_payments, payments
+    from marketplace.services.payments import host_payments, payments
 
     payments.start_payment(booking, "vietqr")
     host_payments.mark_transfer_received(booking, host)

@@ -9,7 +9,7 @@ import pytest
 from flask import url_for
 
 from marketplace.assets import IMMUTABLE, SHORT, accepted_encoding
-from marketplace.services import tickets
+from marketplace.services.booking import tickets
 from tests.factories import make_ticketed_booking
 
 STATIC = Path(__file__).resolve().parents[2] / "static"

@@ -4,7 +4,8 @@ import io
 
 from PIL import Image
 
-from marketplace.services import cancellations, tickets
+from marketplace.services.booking import tickets
+from marketplace.services.payments import cancellations
 from tests.factories import make_ticketed_booking
 
 

@@ -3,7 +3,7 @@ a revoked token gets 401."""
 
 from marketplace.extensions import db
 from marketplace.models import ApiToken
-from marketplace.services import accounts
+from marketplace.services.accounts import accounts
 from tests.factories import login, make_user
 
 

@@ -12,8 +12,8 @@ from marketplace import crypto
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import Role, User
-from marketplace.services import two_factor
-from marketplace.services.errors import ServiceError
+from marketplace.services.accounts import two_factor
+from marketplace.services.shared.errors import ServiceError
 from tests.factories import PASSWORD, login, make_community, make_user
 
 RECOVERY = re.compile(r"\b[a-z2-9]{5}-[a-z2-9]{5}\b")

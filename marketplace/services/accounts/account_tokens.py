@@ -13,8 +13,8 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..extensions import db
-from ..models import User
+from ...extensions import db
+from ...models import User
 
 VERIFY_SALT = "account-email-verify"
 RESET_SALT = "account-password-reset"

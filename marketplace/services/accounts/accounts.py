@@ -11,11 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import ApiToken, Booking, Community, Role, User
-from . import account_tokens, outbox
-from .errors import Conflict, NotFound, ServiceError
+from ...clock import utcnow
+from ...extensions import db
+from ...models import ApiToken, Booking, Community, Role, User
+from ..shared import outbox
+from ..shared.errors import Conflict, NotFound, ServiceError
+from . import account_tokens
 
 MIN_PASSWORD_LENGTH = 8
 

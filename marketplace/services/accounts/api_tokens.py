@@ -9,11 +9,12 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import ApiToken, User
-from . import accounts, audit
-from .errors import NotFound, ServiceError
+from ...clock import utcnow
+from ...extensions import db
+from ...models import ApiToken, User
+from ..shared import audit
+from ..shared.errors import NotFound, ServiceError
+from . import accounts
 
 MAX_NAME = 80
 

@@ -28,12 +28,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import crypto
-from ..clock import utcnow
-from ..database import begin_write, is_sqlite
-from ..extensions import db
-from ..models import Role, User
-from .errors import Conflict, Forbidden, ServiceError
+from ... import crypto
+from ...clock import utcnow
+from ...database import begin_write, is_sqlite
+from ...extensions import db
+from ...models import Role, User
+from ..shared.errors import Conflict, Forbidden, ServiceError
 
 #: roles that may turn two-factor sign-in on
 ELIGIBLE_ROLES = frozenset({Role.ADMIN, Role.COOP})

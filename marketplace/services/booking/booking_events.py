@@ -3,8 +3,8 @@
 Mail is rendered and sent by the worker (`marketplace.mailing`), never by a service.
 """
 
-from ..models import Booking
-from . import outbox
+from ...models import Booking
+from ..shared import outbox
 
 #: what a booking's people are told about; mail is rendered by marketplace.mailing
 EVENTS = (

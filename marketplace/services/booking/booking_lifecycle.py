@@ -10,13 +10,14 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import BOOKING_TRANSITIONS, FOREVER, Booking, BookingStatus, TicketStatus
-from ..models.states import Outcome, judge
-from . import audit, booking_events, bookings, locks, outbox, tickets
+from ...clock import utcnow
+from ...extensions import db
+from ...models import BOOKING_TRANSITIONS, FOREVER, Booking, BookingStatus, TicketStatus
+from ...models.states import Outcome, judge
+from ..shared import audit, locks, outbox
+from ..shared.errors import Conflict, ServiceError
+from . import booking_events, bookings, tickets
 from .booking_requests import StayRequest, TourRequest
-from .errors import Conflict, ServiceError
 
 
 def _set_claims(booking: Booking, until: datetime) -> None:
@@ -88,7 +89,7 @@ def _reclaim(booking: Booking, now: datetime) -> None:
     """Take the inventory again for a hold that lapsed (a late payment). Raises sold_out."""
     room_types = {i.room_type.id: i.room_type for i in booking.items if i.room_type_id}
     departures = {i.departure.id: i.departure for i in booking.items if i.departure_id}
-    bookings.lock_inventory(sorted(room_types), sorted(departures))
+    locks.lock_inventory(sorted(room_types), sorted(departures))
     _set_claims(booking, now)  # our own lapsed claims must not count against us
     db.session.flush()
     requests = [

@@ -5,10 +5,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ..clock import business_today, utcnow
-from ..extensions import db
-from ..i18n import localized
-from ..models import Booking, BookingItem, BookingStatus, User
+from ...clock import business_today, utcnow
+from ...extensions import db
+from ...i18n import localized
+from ...models import Booking, BookingItem, BookingStatus, User
 from .booking_access import visible_clause
 
 #: a tourist's booking in these states is past once its last day is
@@ -103,7 +103,8 @@ def preview_item(request, index: int = 0, now: datetime | None = None) -> ItemPr
 
     Raises NotFound for an unknown or unpublished room or departure, ServiceError naming the field.
     """
-    from . import availability, booking_requests, bookings, pricing
+    from ..catalogue import availability, pricing
+    from . import booking_requests, bookings
 
     now = now or utcnow()
     room_types, departures = bookings.load_targets([request], now)

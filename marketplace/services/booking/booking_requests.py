@@ -9,17 +9,22 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from .. import countries
-from ..clock import business_today
-from ..models import Departure, DepartureStatus, RoomType
-from ..phones import parse_phone
-from .accounts import normalize_email
-from .booking_rules import departure_open, party_fits
-from .errors import ServiceError
+from ... import countries
+from ...clock import business_today
+from ...models import Departure, DepartureStatus, RoomType
+from ...phones import parse_phone
+from ..accounts.accounts import normalize_email
+from ..catalogue.booking_rules import check_stay_dates, departure_open, party_fits
+from ..shared.errors import ServiceError
+from ..shared.values import invalid, parse_date, parse_int
 
-MAX_NIGHTS = 30
 MAX_QUANTITY = 50
 COUNTRY_CODES = countries.CODES
+
+
+def parse_count(value, field: str) -> int:
+    """Rooms, guests or seats of one item: 1 to MAX_QUANTITY."""
+    return parse_int(value, field, minimum=1, maximum=MAX_QUANTITY)
 
 
 @dataclass
@@ -54,63 +59,28 @@ class GuestDetails:
     sex: str | None = None
 
 
-def invalid(message: str, field: str, code: str = "invalid") -> ServiceError:
-    return ServiceError(message, code, field)
-
-
-def parse_date(value, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise invalid(_("Enter a date as YYYY-MM-DD."), field, "invalid_date") from None
-
-
-def parse_int(value, field: str, minimum: int = 1, maximum: int = MAX_QUANTITY) -> int:
-    if isinstance(value, bool):
-        raise invalid(_("Enter a whole number."), field)
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except (TypeError, ValueError):
-        raise invalid(_("Enter a whole number."), field) from None
-    if number < minimum:
-        raise invalid(_("Enter at least %(n)d.", n=minimum), field)
-    if number > maximum:
-        raise invalid(_("Enter at most %(n)d.", n=maximum), field)
-    return number
-
-
-def check_stay_dates(check_in: date, check_out: date, prefix: str, today: date) -> None:
-    """Raises ServiceError for a past check-in, a check-out not after it, or over 30 nights."""
-    if check_in < today:
-        raise invalid(_("The arrival date is in the past."), f"{prefix}check_in", "past_date")
-    if check_out <= check_in:
-        raise invalid(_("Check-out must be after check-in."), f"{prefix}check_out", "invalid_range")
-    if (check_out - check_in).days > MAX_NIGHTS:
-        raise invalid(
-            _("At most %(n)d nights per booking.", n=MAX_NIGHTS), f"{prefix}check_out", "too_long"
-        )
-
-
 def parse_item(raw, index: int, today: date) -> StayRequest | TourRequest:
     prefix = f"items[{index}]."
     if not isinstance(raw, dict):
         raise invalid(_("Each item must be an object."), f"items[{index}]")
     if raw.get("room_type_id") is not None:
         stay = StayRequest(
-            room_type_id=parse_int(raw["room_type_id"], f"{prefix}room_type_id", maximum=2**31 - 1),
+            room_type_id=parse_int(
+                raw["room_type_id"], f"{prefix}room_type_id", minimum=1, maximum=2**31 - 1
+            ),
             check_in=parse_date(raw.get("check_in"), f"{prefix}check_in"),
             check_out=parse_date(raw.get("check_out"), f"{prefix}check_out"),
-            rooms=parse_int(raw.get("rooms", 1), f"{prefix}rooms"),
-            guests=parse_int(raw.get("guests", 1), f"{prefix}guests"),
+            rooms=parse_count(raw.get("rooms", 1), f"{prefix}rooms"),
+            guests=parse_count(raw.get("guests", 1), f"{prefix}guests"),
         )
         check_stay_dates(stay.check_in, stay.check_out, prefix, today)
         return stay
     if raw.get("departure_id") is not None:
         return TourRequest(
-            departure_id=parse_int(raw["departure_id"], f"{prefix}departure_id", maximum=2**31 - 1),
-            participants=parse_int(raw.get("participants", 1), f"{prefix}participants"),
+            departure_id=parse_int(
+                raw["departure_id"], f"{prefix}departure_id", minimum=1, maximum=2**31 - 1
+            ),
+            participants=parse_count(raw.get("participants", 1), f"{prefix}participants"),
         )
     raise invalid(_("Choose a room type or a departure."), f"items[{index}]")
 

@@ -3,6 +3,6 @@
 Only once that email is confirmed: the rule lives in `accounts.attach_guest_bookings`.
 """
 
-from .accounts import attach_booking, attach_guest_bookings
+from ..accounts.accounts import attach_booking, attach_guest_bookings
 
 __all__ = ["attach_booking", "attach_guest_bookings"]

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import CancellationPolicy
+from ...models import CancellationPolicy
 
 
 @dataclass(frozen=True)

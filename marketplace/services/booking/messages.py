@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..models import (
+from ...clock import utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
     MESSAGE_MAX_LENGTH,
     Booking,
     BookingStatus,
@@ -32,9 +32,9 @@ from ..models import (
     Message,
     User,
 )
-from . import audit, outbox
+from ..shared import audit, outbox
+from ..shared.errors import ServiceError
 from .booking_access import signed_in
-from .errors import ServiceError
 
 MAIL_TOPIC = "mail.message"
 

@@ -1,6 +1,6 @@
 """Tickets: issued when a booking is confirmed, voided when it is cancelled.
 
-A ticket's `secret` is an Ed25519-signed token (services/ticket_tokens.py) that carries what a
+A ticket's `secret` is an Ed25519-signed token (services/booking/ticket_tokens.py) that carries what a
 scanner needs to judge it with no network: the ticket id, the first and last valid day and how many
 people it admits. The private key comes from TICKET_SIGNING_KEY (a development key is generated
 under the instance folder); the public key is published with every check-in manifest.
@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Booking, BookingItem, Ticket, TicketStatus
-from ..models.states import Outcome, judge
-from ..models.ticket import TICKET_TRANSITIONS
-from . import audit, ticket_tokens
+from ...extensions import db
+from ...models import Booking, BookingItem, Ticket, TicketStatus
+from ...models.states import Outcome, judge
+from ...models.ticket import TICKET_TRANSITIONS
+from ..shared import audit
+from . import ticket_tokens
 
 _KEY_CACHE = "marketplace.ticket_key"
 

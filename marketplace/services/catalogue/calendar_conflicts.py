@@ -10,9 +10,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ..clock import business_today
-from ..extensions import db
-from ..models import (
+from ...clock import business_today
+from ...extensions import db
+from ...models import (
     FOREVER,
     BlockedNight,
     BlockSource,
@@ -23,7 +23,7 @@ from ..models import (
     RoomType,
     User,
 )
-from . import audit, outbox
+from ..shared import audit, outbox
 
 MAIL_TOPIC = "mail.calendar_conflict"
 

@@ -11,12 +11,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import ExternalCalendar, RoomType, User
-from . import audit, calendars
+from ...clock import utcnow
+from ...extensions import db
+from ...models import ExternalCalendar, RoomType, User
+from ..shared import audit
+from ..shared.errors import ServiceError
+from . import calendars
 from .calendars import SyncResult
-from .errors import ServiceError
 
 #: seconds a feed rests after a fetch before a host may ask for another one
 SYNC_NOW_INTERVAL = 300

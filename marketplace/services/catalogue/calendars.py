@@ -19,10 +19,10 @@ from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event
 from sqlalchemy import delete, func, select
 
-from ..clock import business_today, utcnow
-from ..extensions import db
-from ..gateways import ical_fetch
-from ..models import (
+from ...clock import business_today, utcnow
+from ...extensions import db
+from ...gateways import ical_fetch
+from ...models import (
     FOREVER,
     BlockedNight,
     BlockSource,
@@ -31,8 +31,9 @@ from ..models import (
     RoomType,
     User,
 )
-from . import audit, calendar_conflicts, outbox
-from .errors import NotFound, ServiceError
+from ..shared import audit, outbox
+from ..shared.errors import NotFound, ServiceError
+from . import calendar_conflicts
 
 #: seconds for a whole feed fetch, redirects included (not per read)
 FETCH_DEADLINE = 10.0

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Community, Listing, ListingStatus
+from ...extensions import db
+from ...models import Community, Listing, ListingStatus
 
 
 def communities_with_counts() -> list[tuple[Community, int]]:

@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..models import ExchangeRate, Role, User
-from ..money import ensure_vnd
-from . import audit
-from .errors import Forbidden, ServiceError
+from ...clock import utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models import ExchangeRate, Role, User
+from ...money import ensure_vnd
+from ..shared import audit
+from ..shared.errors import Forbidden, ServiceError
 
 #: currencies a visitor may see prices in, in the order they are offered
 CURRENCIES = ("USD", "EUR", "CNY", "KRW")

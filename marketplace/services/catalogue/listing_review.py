@@ -10,14 +10,14 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from ..clock import utcnow
-from ..database import begin_write, is_sqlite
-from ..extensions import db
-from ..models import Listing, ListingKind, ListingStatus, User
-from ..models.listing import LISTING_TRANSITIONS
-from ..models.states import Outcome, judge
-from . import audit, outbox
-from .errors import Conflict, Forbidden, ServiceError
+from ...clock import utcnow
+from ...database import begin_write, is_sqlite
+from ...extensions import db
+from ...models import Listing, ListingKind, ListingStatus, User
+from ...models.listing import LISTING_TRANSITIONS
+from ...models.states import Outcome, judge
+from ..shared import audit, outbox
+from ..shared.errors import Conflict, Forbidden, ServiceError
 
 #: the host hears of each decision on their listing, with the cooperative's reason
 MAIL_TOPIC = "mail.listing_review"

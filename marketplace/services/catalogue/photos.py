@@ -11,9 +11,9 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image
 
-from ..extensions import db
-from ..gateways.storage import storage
-from ..models import Listing, ListingPhoto
+from ...extensions import db
+from ...gateways.storage import storage
+from ...models import Listing, ListingPhoto
 
 WIDTHS = (360, 720, 1200)
 JPEG_QUALITY = 78

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Departure, PriceRule, PriceRuleKind, RoomType
-from ..money import apply_percent
+from ...extensions import db
+from ...models import Departure, PriceRule, PriceRuleKind, RoomType
+from ...money import apply_percent
 
 #: Friday and Saturday nights cost the weekend rate
 WEEKEND_NIGHTS = frozenset({4, 5})

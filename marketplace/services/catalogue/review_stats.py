@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Booking, BookingItem, Listing, Review, ReviewDirection, Role, User
+from ...extensions import db
+from ...models import Booking, BookingItem, Listing, Review, ReviewDirection, Role, User
 from .reviews import REVIEWABLE_STATUSES, may_review_guest, public_clause
 
 RECENT = 10

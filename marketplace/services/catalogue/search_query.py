@@ -10,9 +10,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from ..clock import business_today
-from ..models import ListingKind
-from .booking_requests import check_stay_dates, invalid, parse_date, parse_int
+from ...clock import business_today
+from ...models import ListingKind
+from ..shared.values import invalid, parse_date, parse_int
+from .booking_rules import check_stay_dates
 
 MAX_GUESTS = 50
 PER_PAGE = 12

@@ -14,10 +14,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ..extensions import db
-from ..models import Listing, ListingPhoto, User
-from . import audit, photos
-from .errors import NotFound, ServiceError
+from ...extensions import db
+from ...models import Listing, ListingPhoto, User
+from ..shared import audit
+from ..shared.errors import NotFound, ServiceError
+from . import photos
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 #: a phone photo is 2-8 MB; anything much larger is not a photo we need

@@ -12,14 +12,15 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..clock import utcnow
-from ..database import begin_write, is_sqlite
-from ..extensions import db
-from ..models import BankTransfer, Booking, TransferOutcome
-from . import bank_transfers, money_rules, outbox
+from ...clock import utcnow
+from ...database import begin_write, is_sqlite
+from ...extensions import db
+from ...models import BankTransfer, Booking, TransferOutcome
+from ..shared import outbox
+from ..shared.errors import Conflict, NotFound
+from ..shared.locks import locked_booking
+from . import bank_transfers, money_rules
 from .bank_statements import ParsedStatement, StatementLine
-from .errors import Conflict, NotFound
-from .locks import locked_booking
 
 
 @dataclass
@@ -49,14 +50,14 @@ def preview(statement: ParsedStatement, *, scope: set[int] | None = None) -> Pre
     """Each credit line and what importing it would do now; nothing is written."""
     lines = []
     for line in statement.lines:
-        existing = bank_transfers._existing("statement", line.transfer_id)
+        existing = bank_transfers.existing_transfer("statement", line.transfer_id)
         if existing is not None:
             booking = db.session.get(Booking, existing.booking_id) if existing.booking_id else None
             lines.append(PreviewLine(line, existing.outcome, booking, True))
             continue
-        booking_id = bank_transfers._booking_id_for(line.memo, scope)
+        booking_id = bank_transfers.booking_id_for(line.memo, scope)
         booking = db.session.get(Booking, booking_id) if booking_id else None
-        outcome = bank_transfers._outcome_for(booking, line.amount)
+        outcome = bank_transfers.outcome_for(booking, line.amount)
         lines.append(PreviewLine(line, outcome, booking, False))
     db.session.rollback()  # read only: no transaction is left open across the request
     return Preview(lines, statement.debits_skipped, statement.other_skipped)

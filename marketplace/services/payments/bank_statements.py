@@ -18,9 +18,9 @@ from decimal import Decimal
 from babel.numbers import NumberFormatError
 from flask_babel import gettext as _
 
-from ..clock import BUSINESS_TZ
-from ..money import parse_vnd
-from .errors import ServiceError
+from ...clock import BUSINESS_TZ
+from ...money import parse_vnd
+from ..shared.errors import ServiceError
 
 #: the largest amount a transfer line may carry (the amount column is a PostgreSQL integer)
 MAX_TRANSFER = 2**31 - 1

@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..models import (
+from ...clock import utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
     BankTransfer,
     Booking,
     BookingStatus,
@@ -29,7 +29,11 @@ from ..models import (
     PaymentStatus,
     TransferOutcome,
 )
-from . import audit, money_rules, outbox, payments
+from ..shared import audit, outbox
+from ..shared.errors import ServiceError
+from ..shared.locks import locked_booking
+from ..shared.references import ALPHABET, LENGTH
+from . import money_rules, payments
 from .bank_statements import (
     MAX_TRANSFER,
     ParsedStatement,
@@ -38,9 +42,6 @@ from .bank_statements import (
     parse_when,
     read_csv,
 )
-from .errors import ServiceError
-from .locks import locked_booking
-from .references import ALPHABET, LENGTH
 
 #: two letters, an optional dash or space, six reference characters, not inside a longer word
 _REFERENCE_RE = re.compile(rf"(?<![A-Z0-9])([A-Z]{{2}})[- ]?([{ALPHABET}]{{{LENGTH}}})(?![A-Z0-9])")
@@ -63,7 +64,7 @@ def find_references(memo: str) -> list[str]:
     return [f"{prefix}-{code}" for prefix, code in _REFERENCE_RE.findall(text)]
 
 
-def _booking_id_for(memo: str, scope: set[int] | None = None) -> int | None:
+def booking_id_for(memo: str, scope: set[int] | None = None) -> int | None:
     """The first booking named in `memo`; with `scope`, only bookings of those communities (a
     cooperative's statement never reaches another village's booking)."""
     for reference in find_references(memo):
@@ -76,7 +77,7 @@ def _booking_id_for(memo: str, scope: set[int] | None = None) -> int | None:
     return None
 
 
-def _outcome_for(booking: Booking | None, amount: int) -> TransferOutcome:
+def outcome_for(booking: Booking | None, amount: int) -> TransferOutcome:
     """How a line is judged (the booking is locked): money for a cancelled or expired booking,
     or for one already paid, is taken and given back in full (the refund queue). The bank's line
     for a transfer a host recorded by hand confirms that payment, whatever became of the booking.
@@ -125,13 +126,13 @@ def record_transfer(
     """
     now = now or utcnow()
     begin_write()
-    existing = _existing(source, transfer_id)
+    existing = existing_transfer(source, transfer_id)
     if existing is not None:
         db.session.rollback()
         return existing, False
-    booking_id = _booking_id_for(memo, scope)
+    booking_id = booking_id_for(memo, scope)
     booking = locked_booking(booking_id) if booking_id is not None else None
-    if (existing := _existing(source, transfer_id)) is not None:
+    if (existing := existing_transfer(source, transfer_id)) is not None:
         db.session.rollback()  # the same line, delivered twice at once: the other one won
         return existing, False
     transfer = BankTransfer(
@@ -151,7 +152,7 @@ def record_transfer(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return _existing(source, transfer_id), False
+        return existing_transfer(source, transfer_id), False
     outbox.kick()
     return transfer, True
 
@@ -159,7 +160,7 @@ def record_transfer(
 def judge_and_record(transfer: BankTransfer, booking: Booking | None, *, now, actor=None):
     """Judge a line against its booking (locked by the caller) and act: record the money it
     keeps or gives back, or confirm a payment a host recorded. Returns the outcome."""
-    outcome = _outcome_for(booking, transfer.amount)
+    outcome = outcome_for(booking, transfer.amount)
     transfer.outcome = outcome
     if booking is None:
         return outcome
@@ -206,7 +207,7 @@ def _same_money_seen(booking: Booking, source: str, amount: int) -> bool:
     )
 
 
-def _existing(source: str, transfer_id: str) -> BankTransfer | None:
+def existing_transfer(source: str, transfer_id: str) -> BankTransfer | None:
     return db.session.scalar(
         select(BankTransfer).where(
             BankTransfer.source == source, BankTransfer.transfer_id == transfer_id

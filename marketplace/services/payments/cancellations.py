@@ -11,21 +11,14 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import BOOKING_TRANSITIONS, Booking, BookingStatus, User
-from ..models.states import Outcome, judge
-from . import (
-    booking_access,
-    booking_events,
-    booking_lifecycle,
-    checkout_pages,
-    locks,
-    money_rules,
-    outbox,
-    refunds,
-)
-from .errors import Conflict, Forbidden, ServiceError
+from ...clock import utcnow
+from ...extensions import db
+from ...models import BOOKING_TRANSITIONS, Booking, BookingStatus, User
+from ...models.states import Outcome, judge
+from ..booking import booking_access, booking_events, booking_lifecycle
+from ..shared import locks, outbox
+from ..shared.errors import Conflict, Forbidden, ServiceError
+from . import checkout_pages, money_rules, refunds
 
 #: the refunds a cancel decides carry this reason (refund checks compare them with refund_amount)
 REFUND_REASON = "cancellation"

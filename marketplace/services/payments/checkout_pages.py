@@ -8,11 +8,12 @@ A page already paid is left to its webhook; money that lands on a closed booking
 from flask import current_app
 from sqlalchemy import select
 
-from ..extensions import db
-from ..gateways import stripe_gateway
-from ..models import Booking, Payment, PaymentMethod, PaymentStatus
-from ..models.states import Outcome
-from . import locks, outbox, payments
+from ...extensions import db
+from ...gateways import stripe_gateway
+from ...models import Booking, Payment, PaymentMethod, PaymentStatus
+from ...models.states import Outcome
+from ..shared import locks, outbox
+from . import payments
 
 
 def close(booking_id: int) -> tuple[set[int], bool]:

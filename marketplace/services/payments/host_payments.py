@@ -10,14 +10,17 @@ from datetime import datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
-from ..models.states import Outcome
-from ..money import format_vnd, parse_vnd
-from . import audit, booking_events, booking_lifecycle, cancellations, locks, money_rules, outbox
-from .booking_access import can_manage
-from .errors import Conflict, Forbidden, ServiceError
+from ...clock import utcnow
+from ...extensions import db
+from ...models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
+from ...models.states import Outcome
+from ...money import format_vnd
+from ..booking import booking_events, booking_lifecycle
+from ..booking.booking_access import can_manage
+from ..shared import audit, locks, outbox
+from ..shared.errors import Conflict, Forbidden, ServiceError
+from ..shared.values import parse_amount
+from . import cancellations, money_rules
 from .payments import (
     MAX_AMOUNT,
     PAID_STATES,
@@ -92,16 +95,6 @@ def decline_pay_at_arrival(booking: Booking, actor, reason: str = "", *, now=Non
     db.session.commit()
 
 
-def _parse_amount(amount) -> int:
-    try:
-        value = parse_vnd(amount)  # in the page's way of writing numbers
-    except ValueError:
-        raise ServiceError(_("Enter the amount in dong."), "invalid_amount", "amount") from None
-    if value <= 0 or value > MAX_AMOUNT:
-        raise ServiceError(_("Enter the amount in dong."), "invalid_amount", "amount")
-    return value
-
-
 def mark_transfer_received(booking: Booking, actor, *, amount=None, now=None) -> str:
     """The host or the cooperative saw the transfer arrive: record it, confirm, commit.
 
@@ -111,7 +104,7 @@ def mark_transfer_received(booking: Booking, actor, *, amount=None, now=None) ->
     Raises Forbidden, Conflict `already_paid`, ServiceError `invalid_amount`.
     """
     now = now or utcnow()
-    parsed = None if amount in (None, "") else _parse_amount(amount)
+    parsed = None if amount in (None, "") else parse_amount(amount, "amount", maximum=MAX_AMOUNT)
     booking = locks.lock(booking)
     try:
         _check_manager(booking, actor)
@@ -135,7 +128,7 @@ def record_cash(booking: Booking, actor, amount, *, now: datetime | None = None)
     `not_payable`.
     """
     now = now or utcnow()
-    amount = _parse_amount(amount)
+    amount = parse_amount(amount, "amount", maximum=MAX_AMOUNT)
     booking = locks.lock(booking)
     try:
         _check_manager(booking, actor)

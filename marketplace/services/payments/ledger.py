@@ -20,10 +20,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
 
-from ..clock import BUSINESS_TZ, utcnow
-from ..database import begin_write, is_sqlite
-from ..extensions import db
-from ..models import (
+from ...clock import BUSINESS_TZ, utcnow
+from ...database import begin_write, is_sqlite
+from ...extensions import db
+from ...models import (
     Booking,
     BookingItem,
     BookingStatus,
@@ -35,7 +35,7 @@ from ..models import (
     Payout,
     Refund,
 )
-from ..money import share
+from ...money import share
 
 #: Bookings whose items will earn nothing more: their shares are paid out whatever the date.
 FINAL_STATUSES = frozenset(

@@ -6,9 +6,9 @@ Pages, the API, the scanner, the payment panel, refunds and the payment services
 
 from datetime import date, datetime
 
-from ..clock import business_today
-from ..models import PaymentMethod, PaymentStatus
-from .cancellation_policy import refund_percent
+from ...clock import business_today
+from ...models import PaymentMethod, PaymentStatus
+from ..booking.cancellation_policy import refund_percent
 
 
 def payment_left(payment) -> int:

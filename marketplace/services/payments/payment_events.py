@@ -10,20 +10,21 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..models import (
+from ...clock import utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
     Booking,
     Payment,
     PaymentMethod,
     PaymentStatus,
     ProcessedEvent,
 )
-from ..models.states import Outcome
-from ..money import from_stripe_amount
-from . import audit, money_rules, outbox, payments, refunds
-from .locks import locked_booking
+from ...models.states import Outcome
+from ...money import from_stripe_amount
+from ..shared import audit, outbox
+from ..shared.locks import locked_booking
+from . import money_rules, payments, refunds
 
 PROVIDER = "stripe"
 

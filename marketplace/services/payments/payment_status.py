@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
+from ...clock import utcnow
+from ...extensions import db
+from ...models import Booking, BookingStatus, Payment, PaymentMethod, PaymentStatus
 from . import money_rules, payments, transfer_details
 from .refunds import LATE_REASONS
 

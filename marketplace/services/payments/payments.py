@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..clock import utcnow
-from ..database import begin_write
-from ..date_formats import format_day
-from ..extensions import db
-from ..gateways import stripe_gateway
-from ..models import (
+from ...clock import utcnow
+from ...database import begin_write
+from ...date_formats import format_day
+from ...extensions import db
+from ...gateways import stripe_gateway
+from ...models import (
     PAYMENT_TRANSITIONS,
     Booking,
     BookingStatus,
@@ -26,19 +26,11 @@ from ..models import (
     PaymentMethod,
     PaymentStatus,
 )
-from ..models.states import Outcome, judge
-from . import (
-    audit,
-    booking_events,
-    booking_lifecycle,
-    booking_queries,
-    ledger,
-    locks,
-    money_rules,
-    refunds,
-    transfer_details,
-)
-from .errors import Conflict, ServiceError
+from ...models.states import Outcome, judge
+from ..booking import booking_events, booking_lifecycle, booking_queries
+from ..shared import audit, locks
+from ..shared.errors import Conflict, ServiceError
+from . import ledger, money_rules, refunds, transfer_details
 
 #: a pay-at-arrival request keeps its units this long while the host decides
 PAY_AT_ARRIVAL_HOLD = timedelta(hours=24)
@@ -344,7 +336,7 @@ def receive(payment: Payment, amount: int, *, actor=None, now: datetime) -> str:
         refunds.refund_in_full(payment, GIVEN_BACK[outcome], now=now, actor=actor)
     elif amount > due_before:
         # more than was due: the difference goes back
-        refunds._write(payment, amount - due_before, "overpaid", now, actor)
+        refunds.write_refund(payment, amount - due_before, "overpaid", now, actor)
     return outcome
 
 

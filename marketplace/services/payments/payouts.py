@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import BUSINESS_TZ, utcnow
-from ..database import begin_write
-from ..extensions import db
-from ..models import (
+from ...clock import BUSINESS_TZ, utcnow
+from ...database import begin_write
+from ...extensions import db
+from ...models import (
     LedgerAccount,
     LedgerEntry,
     LedgerKind,
@@ -28,8 +28,9 @@ from ..models import (
     User,
     community_member,
 )
-from . import audit, ledger
-from .errors import NotFound, ServiceError
+from ..shared import audit
+from ..shared.errors import NotFound, ServiceError
+from . import ledger
 
 
 @dataclass

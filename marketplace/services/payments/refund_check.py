@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from ..extensions import db
-from ..models import Booking, BookingStatus, Payment, Refund, RefundStatus
+from ...extensions import db
+from ...models import Booking, BookingStatus, Payment, Refund, RefundStatus
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import utcnow
-from ..extensions import db
-from ..models import (
+from ...clock import utcnow
+from ...extensions import db
+from ...models import (
     REFUND_TRANSITIONS,
     Booking,
     Payment,
@@ -38,10 +38,11 @@ from ..models import (
     RefundStatus,
     Role,
 )
-from ..models.states import Outcome, judge
-from . import audit, refunds
-from .errors import Conflict, NotFound, ServiceError
-from .locks import locked_booking
+from ...models.states import Outcome, judge
+from ..shared import audit
+from ..shared.errors import Conflict, NotFound, ServiceError
+from ..shared.locks import locked_booking
+from . import refunds
 from .transfer_details import BANK_NAMES
 
 #: payments whose refunds a person sends

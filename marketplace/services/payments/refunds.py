@@ -14,9 +14,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from ..extensions import db
-from ..gateways import stripe_gateway
-from ..models import (
+from ...extensions import db
+from ...gateways import stripe_gateway
+from ...models import (
     REFUND_TRANSITIONS,
     Booking,
     Payment,
@@ -24,9 +24,10 @@ from ..models import (
     Refund,
     RefundStatus,
 )
-from ..models.states import Outcome, judge
-from . import audit, ledger, money_rules, outbox
-from .locks import locked_booking
+from ...models.states import Outcome, judge
+from ..shared import audit, outbox
+from ..shared.locks import locked_booking
+from . import ledger, money_rules
 
 #: refund reasons for money the booking should never have kept
 LATE_REASONS = frozenset({"sold_out", "cancelled", "paid_twice", "paid_too_late", "duplicate"})
@@ -43,7 +44,7 @@ def move_refund(refund: Refund, to: RefundStatus, *, actor=None, note: str = "")
     return outcome
 
 
-def _write(payment: Payment, amount: int, reason: str, now: datetime, actor=None) -> Refund:
+def write_refund(payment: Payment, amount: int, reason: str, now: datetime, actor=None) -> Refund:
     refund = Refund(
         payment_id=payment.id,
         booking_id=payment.booking_id,
@@ -76,7 +77,7 @@ def refund_amount(
         if remaining <= 0:
             break
         part = min(remaining, money_rules.payment_left(payment))
-        refunds.append(_write(payment, part, reason, now, actor))
+        refunds.append(write_refund(payment, part, reason, now, actor))
         remaining -= part
     return refunds
 
@@ -84,7 +85,7 @@ def refund_amount(
 def refund_in_full(payment: Payment, reason: str, *, now: datetime, actor=None) -> Refund | None:
     """Decide giving all that is left of `payment` back (caller holds the lock and commits)."""
     left = money_rules.payment_left(payment)
-    return _write(payment, left, reason, now, actor) if left > 0 else None
+    return write_refund(payment, left, reason, now, actor) if left > 0 else None
 
 
 @outbox.handles("stripe.refund")

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from ..clock import utcnow
-from ..extensions import db
-from ..gateways import stripe_gateway
-from ..models import Payment, PaymentMethod, PaymentStatus
+from ...clock import utcnow
+from ...extensions import db
+from ...gateways import stripe_gateway
+from ...models import Payment, PaymentMethod, PaymentStatus
 from . import payment_events
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """What a tourist needs to pay by bank transfer: the community's account and the VietQR text."""
 
-from ..gateways import vietqr
-from ..models import Booking
+from ...gateways import vietqr
+from ...models import Booking
 from . import money_rules
 
 #: NAPAS bank identification numbers of the banks people here use most

@@ -1,7 +1,7 @@
 """The audit trail: one row per state change, written in the caller's transaction."""
 
-from ..extensions import db
-from ..models import AuditEntry
+from ...extensions import db
+from ...models import AuditEntry
 
 
 def record(

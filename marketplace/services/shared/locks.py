@@ -22,23 +22,25 @@ lost a race fails with StaleDataError instead of silently overwriting the winner
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..database import begin_write, is_sqlite
-from ..extensions import db
-from ..models import (
+from ...database import begin_write, is_sqlite
+from ...extensions import db
+from ...models import (
     BankTransfer,
     Booking,
     BookingItem,
     BookingNight,
     CheckIn,
+    Departure,
     Guest,
     LedgerEntry,
     Payment,
     Refund,
     RefundAccount,
+    RoomType,
     Ticket,
 )
-from ..models.move_offer import MoveOffer
-from ..models.outbox import OutboxMessage
+from ...models.move_offer import MoveOffer
+from ...models.outbox import OutboxMessage
 from .errors import NotFound
 
 #: what a booking's lock covers: re-read after taking it
@@ -99,6 +101,18 @@ def _expire_aggregates() -> None:
     for instance in list(db.session.identity_map.values()):
         if isinstance(instance, AGGREGATE_PARTS):
             db.session.expire(instance)
+
+
+def lock_inventory(room_type_ids=(), departure_ids=()) -> None:
+    """Lock rooms and seats as placing a booking does (after begin_write), in id order so two
+    writers never wait on each other; then count them. SQLite: begin_write() already serialises."""
+    if is_sqlite():
+        return
+    for model, ids in ((RoomType, sorted(room_type_ids)), (Departure, sorted(departure_ids))):
+        if ids:
+            db.session.execute(
+                select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update()
+            ).all()
 
 
 def lock(booking: Booking) -> Booking:

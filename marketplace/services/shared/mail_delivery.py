@@ -14,9 +14,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..gateways import mail
-from ..models.outbox import OutboxMessage, SentMail
+from ...extensions import db
+from ...gateways import mail
+from ...models.outbox import OutboxMessage, SentMail
 
 
 def already_sent(message_id: int, part: str) -> bool:

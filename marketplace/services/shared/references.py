@@ -12,8 +12,8 @@ import secrets
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Booking
+from ...extensions import db
+from ...models import Booking
 
 #: no 0/O, 1/I/L: a reference is read over the phone and typed into a bank memo
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
