@@ -225,6 +225,14 @@ def _check_open_holds(email: str, tourist, now: datetime) -> None:
         )
 
 
+def _by_id(model, ids: list[int]) -> dict:
+    """Rows of `model` (a RoomType or Departure) by id, each with its listing loaded."""
+    if not ids:
+        return {}
+    query = select(model).where(model.id.in_(ids)).options(*_with_listing(model.listing))
+    return {row.id: row for row in db.session.scalars(query).unique()}
+
+
 def load_targets(items, now):
     """The room types and departures asked for, each checked for sale (also the form's preview).
 
@@ -232,30 +240,8 @@ def load_targets(items, now):
     """
     room_type_ids = [i.room_type_id for i in items if isinstance(i, StayRequest)]
     departure_ids = [i.departure_id for i in items if isinstance(i, TourRequest)]
-    room_types = (
-        {
-            rt.id: rt
-            for rt in db.session.scalars(
-                select(RoomType)
-                .where(RoomType.id.in_(room_type_ids))
-                .options(*_with_listing(RoomType.listing))
-            ).unique()
-        }
-        if room_type_ids
-        else {}
-    )
-    departures = (
-        {
-            d.id: d
-            for d in db.session.scalars(
-                select(Departure)
-                .where(Departure.id.in_(departure_ids))
-                .options(*_with_listing(Departure.listing))
-            ).unique()
-        }
-        if departure_ids
-        else {}
-    )
+    room_types = _by_id(RoomType, room_type_ids)
+    departures = _by_id(Departure, departure_ids)
     for index, request in enumerate(items):
         if isinstance(request, StayRequest):
             room_type = room_types.get(request.room_type_id)
