@@ -3,7 +3,8 @@
 
 Starts our side as `bench/peer.py` does (fresh PostgreSQL database, gunicorn with 2 sync
 workers), then for each of booking and check-in runs the phase's load while py-spy samples both
-workers (wall clock: waiting on PostgreSQL counts). Only samples inside a request are kept.
+workers (wall clock, so waiting on PostgreSQL counts; `--cpu` for on-CPU time only). Only
+samples inside a request are kept.
 Prints the share of time by library (the frame that was running) and by the deepest frame of our
 own code on the stack (that function plus the libraries it called), and keeps the raw stacks in
 bench/results/profile-*.txt for a flame graph (e.g. speedscope).
@@ -75,8 +76,10 @@ def parse(raw: Path) -> tuple[Counter, Counter, int]:
     return libraries, own, total
 
 
-def profile(side, name: str, seconds: float, clients: int, request_once, out: Path) -> None:
-    raw = out / f"profile-{name}.txt"
+def profile(
+    side, name: str, seconds: float, clients: int, request_once, out: Path, cpu: bool = False
+) -> None:
+    raw = out / f"profile-{name}{'-cpu' if cpu else ''}.txt"
     spy = subprocess.Popen(
         [
             str(PY_SPY),
@@ -84,7 +87,7 @@ def profile(side, name: str, seconds: float, clients: int, request_once, out: Pa
             "--pid",
             str(side.server.process.pid),
             "--subprocesses",
-            "--idle",
+            *([] if cpu else ["--idle"]),
             "--nonblocking",
             "--rate",
             "200",
@@ -103,7 +106,8 @@ def profile(side, name: str, seconds: float, clients: int, request_once, out: Pa
     if not raw.exists():
         raise RuntimeError(f"py-spy wrote nothing: {err.decode()[-500:]}")
     libraries, own, total = parse(raw)
-    print(f"\n{name}: {phase.rate:.1f} req/s under py-spy, {total} samples inside requests")
+    clock = "on-CPU" if cpu else "wall-clock"
+    print(f"\n{name}: {phase.rate:.1f} req/s under py-spy, {total} {clock} samples in requests")
     print("  by library (running frame):")
     for label, n in libraries.most_common(8):
         print(f"    {100 * n / total:5.1f}%  {label}")
@@ -170,6 +174,9 @@ def main() -> int:
     parser.add_argument(
         "--phase", choices=("booking", "checkin", "both"), default="both", help="what to profile"
     )
+    parser.add_argument(
+        "--cpu", action="store_true", help="sample only on-CPU time (default: wall clock)"
+    )
     args = parser.parse_args()
     if not PY_SPY.exists():
         sys.exit("py-spy is missing: .venv/bin/pip install py-spy")
@@ -195,9 +202,9 @@ def main() -> int:
 
         if "booking" in phases:
             book = lambda s, _n, r: side.book(s, r)  # noqa: E731
-            profile(side, "booking", args.seconds, args.clients, book, out)
+            profile(side, "booking", args.seconds, args.clients, book, out, args.cpu)
         if "checkin" in phases:
-            profile(side, "checkin", args.seconds, args.clients, first_scan, out)
+            profile(side, "checkin", args.seconds, args.clients, first_scan, out, args.cpu)
     finally:
         side.close()
         shutil.rmtree(workdir, ignore_errors=True)

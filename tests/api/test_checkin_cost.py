@@ -11,11 +11,13 @@ from marketplace.models import Role
 from marketplace.services.booking import tickets
 from tests.factories import bearer, make_community, make_listing, make_ticketed_booking, make_user
 
-#: the ticket with everything judged on; the booking's lock and the re-read under it; the
-#: check-in, the booking's move to checked in and its audit entry; the scan log
-FIRST_SCAN = 7
-#: the ticket with everything judged on; the scan log
-REPEAT_SCAN = 2
+#: the booking's lock (taken because the ticket is not checked in yet); the ticket with
+#: everything judged on, read under it; the check-in, the booking's move to checked in and its
+#: audit entry; the scan log
+FIRST_SCAN = 6
+#: the lock's statement (it finds the ticket checked in and locks nothing); the ticket with
+#: everything judged on; the scan log
+REPEAT_SCAN = 3
 
 
 @contextmanager

@@ -42,7 +42,7 @@ from ..booking import booking_access, booking_lifecycle, bookings, ticket_tokens
 from ..payments import host_payments, money_rules
 from ..shared import audit
 from ..shared.errors import Conflict, ServiceError
-from ..shared.locks import locked_booking
+from ..shared.locks import lock_booking_of_unadmitted_ticket, locked_booking
 from ..shared.references import is_reference, normalize_reference
 from .checkin_result import (
     ALREADY,
@@ -131,6 +131,9 @@ def _decide_and_write(secret, scanner: User, listing_id, scanned_at, device_id, 
         outcome = found
     else:
         ticket_id, locked = found
+        if not locked and not offline:
+            # a first scan is the common case: lock before the one full read it then needs
+            locked = lock_booking_of_unadmitted_ticket(ticket_id, text)
         outcome = _judge(*_load(ticket_id, scanner, text), listing_id, scanned_at)
         if not locked and _writes(outcome, offline):
             locked_booking(outcome.ticket.item.booking_id)  # lock, then re-read and judge again
@@ -190,8 +193,7 @@ def _load(ticket_id: int, scanner: User, text: str) -> tuple[Ticket | None, bool
                 contains_eager(Ticket.item)
                 .contains_eager(BookingItem.booking)
                 .contains_eager(Booking.payments),
-                contains_eager(Ticket.item).contains_eager(BookingItem.listing),
-                contains_eager(Ticket.checkin).contains_eager(CheckIn.by_user),
+                contains_eager(Ticket.checkin).contains_eager(CheckIn.by_user).load_only(User.name),
             )
             .execution_options(populate_existing=True)
         )

@@ -82,6 +82,30 @@ def locked_booking_of_ticket(ticket_id: int) -> Booking:
     return _lock_one(Booking.id == booking_id)
 
 
+def lock_booking_of_unadmitted_ticket(ticket_id: int, secret: str) -> bool:
+    """Lock the booking of ticket `ticket_id` when that ticket, under its current `secret`, has
+    no check-in yet (a first scan is about to admit it); True if it was locked.
+
+    Locks as `locked_booking` does, reading only the id: the caller reads everything it decides
+    on afterwards. A ticket already checked in (a repeat scan, which writes nothing to the
+    booking) or a stale secret takes no lock.
+    """
+    begin_write()
+    db.session.flush()
+    _expire_aggregates()
+    booking_id = (
+        select(BookingItem.booking_id)
+        .join(Ticket, Ticket.booking_item_id == BookingItem.id)
+        .outerjoin(CheckIn, CheckIn.ticket_id == Ticket.id)
+        .where(Ticket.id == ticket_id, Ticket.secret == secret, CheckIn.id.is_(None))
+        .scalar_subquery()
+    )
+    query = select(Booking.id).where(Booking.id == booking_id)
+    if not is_sqlite():
+        query = query.with_for_update(of=Booking)
+    return db.session.scalar(query) is not None
+
+
 def _lock_one(condition) -> Booking:
     begin_write()
     db.session.flush()
