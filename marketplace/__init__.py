@@ -66,7 +66,7 @@ def create_app(config=None) -> Flask:
     limiter.init_app(app)
 
     with app.app_context():
-        configure_engine_events(db.engine)
+        configure_engine_events(db.engine, app.config.get("DATABASE_IDLE_PING_SECONDS", 5.0))
 
     http.init_app(app)
     edge.init_app(app)  # before the blueprints: their `<int:...>` routes use its converter

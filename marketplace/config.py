@@ -53,8 +53,10 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     #: unset: `<instance>/marketplace.sqlite` (instance_defaults)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
-    # pre_ping survives a PostgreSQL restart without a 500 on the first request after it.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: a pooled connection idle longer than this is pinged before use, so one that a PostgreSQL
+    #: restart dropped meanwhile is replaced instead of failing the first request after it
+    DATABASE_IDLE_PING_SECONDS = _env_int("DATABASE_IDLE_PING_SECONDS", 5)
     #: seconds to wait for PostgreSQL to accept a connection before answering 503
     DATABASE_CONNECT_TIMEOUT = _env_int("DATABASE_CONNECT_TIMEOUT", 5)
     SQLALCHEMY_RECORD_QUERIES = False

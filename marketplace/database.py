@@ -1,16 +1,21 @@
 """Engine settings per database, and the write lock that keeps capacity exact on both."""
 
-from sqlalchemy import event, text
+import time
+
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
 
 from .extensions import db
 
+#: a pooled connection that sat unused longer than this is pinged before a request gets it
+IDLE_PING_SECONDS = 5.0
+
 
 def engine_options(url: str, options: dict | None = None, connect_timeout: int = 5) -> dict:
-    """SQLALCHEMY_ENGINE_OPTIONS for `url`: `pool_pre_ping` everywhere, so connections dropped by a
-    database restart are replaced instead of failing a request; on PostgreSQL a connect timeout,
-    so an unreachable server answers 503 within seconds instead of holding a worker."""
-    merged = {"pool_pre_ping": True, **(options or {})}
+    """SQLALCHEMY_ENGINE_OPTIONS for `url`: on PostgreSQL a connect timeout, so an unreachable
+    server answers 503 within seconds instead of holding a worker. (Connections dropped by a
+    database restart are handled by `configure_engine_events`.)"""
+    merged = dict(options or {})
     if url.startswith("postgresql"):
         merged["connect_args"] = {
             "connect_timeout": connect_timeout,
@@ -19,11 +24,12 @@ def engine_options(url: str, options: dict | None = None, connect_timeout: int =
     return merged
 
 
-def configure_engine_events(engine: Engine) -> None:
-    """SQLite: WAL, a busy timeout and foreign keys, so concurrent writers wait instead of failing.
-
-    PostgreSQL: no JIT; it spent about a second compiling each search query, which is short.
+def configure_engine_events(engine: Engine, idle_ping_seconds: float = IDLE_PING_SECONDS) -> None:
+    """Idle connections pinged (`ping_idle_connections`). SQLite: WAL, a busy timeout and foreign
+    keys, so concurrent writers wait instead of failing. PostgreSQL: no JIT; it spent about a
+    second compiling each search query, which is short.
     """
+    ping_idle_connections(engine, idle_ping_seconds)
     if engine.dialect.name == "postgresql":
 
         @event.listens_for(engine, "connect")
@@ -44,6 +50,30 @@ def configure_engine_events(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def ping_idle_connections(engine: Engine, idle_seconds: float = IDLE_PING_SECONDS) -> None:
+    """Ping a pooled connection before use when it sat idle longer than `idle_seconds`; one the
+    database dropped (a restart, an idle timeout) is replaced before the request sees it.
+
+    A busy connection is trusted: pinging before every request (`pool_pre_ping`) cost a round
+    trip each. If the database restarts under load, the request that meets the dead
+    connection answers 503 and SQLAlchemy renews the whole pool for the next ones.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _note_idle(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the driver's error types differ: any failure means dead
+            raise exc.DisconnectionError() from error  # the pool connects anew and retries
 
 
 def is_sqlite() -> bool:

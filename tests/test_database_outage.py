@@ -198,3 +198,46 @@ def test_an_outage_answers_503_and_the_app_recovers_without_a_restart(outage_app
     assert db.session.scalar(select(func.count(Booking.id))) == 1  # nothing lost
     confirmed = db.session.scalar(select(Booking).where(Booking.reference == reference))
     assert confirmed.status == BookingStatus.CONFIRMED and confirmed.total == total
+
+
+@pytest.fixture
+def restart_app(postgres, tmp_path):
+    """An app whose pool pings every connection that sat idle at all (the default waits 5 s)."""
+    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    settings.update(
+        ENV_NAME="test",
+        SQLALCHEMY_DATABASE_URI=postgres.url,
+        UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        MAIL_OUTBOX=str(tmp_path / "outbox"),
+        DATABASE_IDLE_PING_SECONDS=0,
+    )
+    app = create_app(settings)
+    app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_restart_while_idle_costs_no_request(restart_app, postgres):
+    client = restart_app.test_client()
+    assert client.get("/api/v1/listings").status_code == 200
+    postgres.stop()
+    postgres.start()
+    # the pooled connection died with the old server: pinged on checkout and replaced
+    assert client.get("/api/v1/listings").status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_restart_under_load_costs_one_503_not_a_500(outage_app, postgres):
+    # the default pings only connections idle for 5 s: a busy one is trusted, so the request
+    # that meets the dead connection answers 503, and the renewed pool serves the next
+    client = outage_app.test_client()
+    db.session.remove()
+    assert client.get("/api/v1/listings").status_code == 200
+    postgres.stop()
+    postgres.start()
+    assert client.get("/api/v1/listings").status_code in (200, 503)
+    assert client.get("/api/v1/listings").status_code == 200

@@ -4,7 +4,7 @@ shows of the booking (kept before the commit, so building the answer reads nothi
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ...models import Booking, Ticket
 from ..payments import money_rules
@@ -97,15 +97,19 @@ class CheckinResult:
         }
 
 
+#: translated when shown (`result_message`), so an answer translates one message, not all nine
+MESSAGES = {
+    OK: _l("Welcome! Checked in."),
+    ALREADY: _l("Already checked in."),
+    INVALID: _l("This code is not a valid ticket."),
+    UNPAID: _l("This booking is not paid."),
+    CANCELED: _l("This booking was cancelled."),
+    WRONG_DATE: _l("This ticket is not valid today."),
+    WRONG_LISTING: _l("This ticket is for another place or tour."),
+    FORBIDDEN: _l("You may not check in guests of this community."),
+    NO_SHOW: _l("This booking was marked as no-show. The host can undo it."),
+}
+
+
 def result_message(code: str) -> str:
-    return {
-        OK: _("Welcome! Checked in."),
-        ALREADY: _("Already checked in."),
-        INVALID: _("This code is not a valid ticket."),
-        UNPAID: _("This booking is not paid."),
-        CANCELED: _("This booking was cancelled."),
-        WRONG_DATE: _("This ticket is not valid today."),
-        WRONG_LISTING: _("This ticket is for another place or tour."),
-        FORBIDDEN: _("You may not check in guests of this community."),
-        NO_SHOW: _("This booking was marked as no-show. The host can undo it."),
-    }[code]
+    return str(MESSAGES[code])
