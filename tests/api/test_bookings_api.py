@@ -328,3 +328,28 @@ def test_refunds_are_listed_with_the_payments(client):
     rows = client.get(f"/api/v1/bookings/{reference}", headers=bearer(tourist)).json["payments"]
     assert [row["kind"] for row in rows] == ["payment", "refund"]
     assert rows[1]["amount"] == response.json["refund_amount"] == booking.total
+
+
+def test_a_reference_already_taken_is_drawn_again(client, monkeypatch):
+    import secrets
+
+    tourist = make_user()
+    room = make_listing(units=5).room_types[0]
+    first = client.post("/api/v1/bookings", json=body(stay_item(room)), headers=bearer(tourist))
+    assert first.status_code == 201, first.json
+    taken = first.json["reference"]
+    clash = iter(taken.split("-")[1])  # the next reference drawn repeats the first one's code
+    drawn = []
+    real_choice = secrets.choice
+
+    def choice(alphabet):
+        drawn.append(1)
+        return next(clash, None) or real_choice(alphabet)
+
+    monkeypatch.setattr(secrets, "choice", choice)
+    second = client.post("/api/v1/bookings", json=body(stay_item(room)), headers=bearer(tourist))
+    monkeypatch.undo()
+    assert second.status_code == 201, second.json
+    assert second.json["reference"] != taken and len(drawn) == 12  # refused once, drawn again
+    mine = client.get("/api/v1/bookings", headers=bearer(tourist)).json["items"]
+    assert {b["reference"] for b in mine} == {taken, second.json["reference"]}

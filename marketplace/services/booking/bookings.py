@@ -33,9 +33,16 @@ from ..catalogue import availability, pricing
 from ..shared import audit, outbox
 from ..shared.errors import Conflict, NotFound, ServiceError
 from ..shared.locks import lock_inventory
-from ..shared.references import new_reference
+from ..shared.references import new_reference, reference_taken
 from . import booking_events, booking_requests
 from .booking_requests import Contact, GuestDetails, StayRequest, TourRequest
+
+#: a reference is drawn from 31**6 codes per community: a clash is rare, three in a row absurd
+REFERENCE_TRIES = 3
+
+
+class ReferenceTaken(Exception):
+    """The reference drawn for a new booking was already taken (the transaction is rolled back)."""
 
 
 def sold_out(field: str | None = None) -> Conflict:
@@ -72,6 +79,15 @@ def place_booking(
         existing = find_by_idempotency(*idempotency)
         if existing:
             return existing, False
+    for _attempt in range(REFERENCE_TRIES - 1):
+        try:
+            return _place(items, contact, guests, tourist, locale, special_requests, idempotency, now)
+        except ReferenceTaken:
+            pass  # rolled back, nothing written: lock, check and write again with a new one
+    return _place(items, contact, guests, tourist, locale, special_requests, idempotency, now)
+
+
+def _place(items, contact, guests, tourist, locale, special_requests, idempotency, now):
     try:
         return _place_locked(
             items, contact, guests, tourist, locale, special_requests, idempotency, now
@@ -142,7 +158,13 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
                 )
             )
     db.session.add(booking)
-    db.session.flush()  # the booking's id, for the key, the audit entry and the outbox message
+    try:
+        db.session.flush()  # the booking's id, for the key, the audit entry and the outbox message
+    except IntegrityError as error:
+        db.session.rollback()
+        if reference_taken(error):
+            raise ReferenceTaken from error
+        raise
     if idempotency:
         db.session.add(
             IdempotencyKey(scope=idempotency[0], key=idempotency[1], booking_id=booking.id)

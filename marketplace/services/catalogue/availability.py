@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, null, select, union_all
 
 from ...clock import business_today, utcnow
 from ...extensions import db
@@ -27,15 +27,20 @@ def _id_filter(ids: "Iterable[int] | Select") -> "list[int] | Select":
     return ids if isinstance(ids, Select) else list(set(ids))
 
 
-def claimed_rooms(
+def taken_nights(
     room_type_ids: "Iterable[int] | Select", first_night: date, last_night: date, now: datetime
-) -> dict[tuple[int, date], int]:
-    """Rooms claimed per (room type, night) within the nights, inclusive."""
+) -> tuple[dict[tuple[int, date], int], set[tuple[int, date]]]:
+    """Within the nights (inclusive): rooms claimed per (room type, night), and the (room type,
+    night)s blocked. One query: the claims summed, and the blocks, as one list."""
     ids = _id_filter(room_type_ids)
     if isinstance(ids, list) and not ids:
-        return {}
-    rows = db.session.execute(
-        select(BookingNight.room_type_id, BookingNight.night, func.sum(BookingNight.rooms))
+        return {}, set()
+    claims = (
+        select(
+            BookingNight.room_type_id,
+            BookingNight.night,
+            func.sum(BookingNight.rooms).label("rooms"),
+        )
         .where(
             BookingNight.room_type_id.in_(ids),
             BookingNight.night >= first_night,
@@ -44,23 +49,23 @@ def claimed_rooms(
         )
         .group_by(BookingNight.room_type_id, BookingNight.night)
     )
-    return {(rt, night): int(n) for rt, night, n in rows}
-
-
-def blocked_nights(
-    room_type_ids: "Iterable[int] | Select", first_night: date, last_night: date
-) -> set[tuple[int, date]]:
-    ids = _id_filter(room_type_ids)
-    if isinstance(ids, list) and not ids:
-        return set()
-    rows = db.session.execute(
-        select(BlockedNight.room_type_id, BlockedNight.night).where(
-            BlockedNight.room_type_id.in_(ids),
-            BlockedNight.night >= first_night,
-            BlockedNight.night <= last_night,
-        )
+    blocks = select(
+        BlockedNight.room_type_id,
+        BlockedNight.night,
+        null().label("rooms"),  # NULL: blocked
+    ).where(
+        BlockedNight.room_type_id.in_(ids),
+        BlockedNight.night >= first_night,
+        BlockedNight.night <= last_night,
     )
-    return {(rt, night) for rt, night in rows}
+    claimed: dict[tuple[int, date], int] = {}
+    blocked: set[tuple[int, date]] = set()
+    for room_type_id, night, rooms in db.session.execute(union_all(claims, blocks)):
+        if rooms is None:
+            blocked.add((room_type_id, night))
+        else:
+            claimed[(room_type_id, night)] = int(rooms)
+    return claimed, blocked
 
 
 def free_units_by_night(
@@ -70,8 +75,7 @@ def free_units_by_night(
     now = now or utcnow()
     room_types = list(room_types)
     ids = [rt.id for rt in room_types]
-    claimed = claimed_rooms(ids, first_night, last_night, now)
-    blocked = blocked_nights(ids, first_night, last_night)
+    claimed, blocked = taken_nights(ids, first_night, last_night, now)
     span = (last_night - first_night).days + 1
     result: dict[int, dict[date, int]] = {}
     for rt in room_types:

@@ -10,10 +10,7 @@ scanner's offline check, which receives `scanner_rule()` with every manifest.
 import re
 import secrets
 
-from sqlalchemy import select
-
-from ...extensions import db
-from ...models import Booking
+from sqlalchemy.exc import IntegrityError
 
 #: no 0/O, 1/I/L: a reference is read over the phone and typed into a bank memo
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -37,12 +34,17 @@ def format_reference(prefix: str, code: str) -> str:
 
 
 def new_reference(prefix: str) -> str:
-    """A fresh, unused reference such as HL-7K3Q9X."""
-    while True:
-        code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-        reference = format_reference(prefix, code)
-        if db.session.scalar(select(Booking.id).where(Booking.reference == reference)) is None:
-            return reference
+    """A random reference such as HL-7K3Q9X. It is not looked up first: the booking's UNIQUE
+    reference refuses the rare clash (`reference_taken`), and the booking is placed again."""
+    code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    return format_reference(prefix, code)
+
+
+def reference_taken(error: IntegrityError) -> bool:
+    """Whether an INSERT was refused because its booking reference exists (PostgreSQL names the
+    constraint, SQLite the column)."""
+    message = str(error.orig)
+    return "uq_booking_reference" in message or "booking.reference" in message
 
 
 def normalize_reference(text: str) -> str:
