@@ -201,7 +201,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20, help="length of each phase (20)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (16)")
     parser.add_argument("--runs", type=int, default=1, help="runs; the table shows the median")
-    parser.add_argument("--tickets", type=int, default=4000, help="tickets bought for check-in")
+    parser.add_argument("--tickets", type=int, default=6000, help="tickets bought for check-in")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
     parser.add_argument("--peer", choices=["pretix"], help="also run the phases against a peer")
     parser.add_argument("--only-peer", action="store_true", help="skip our side")

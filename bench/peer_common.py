@@ -1,5 +1,6 @@
 """What both sides of `bench/peer.py` share: fresh PostgreSQL databases, a gunicorn process,
-keep-alive clients that hammer one request for a fixed time, and a race started at one instant."""
+keep-alive clients that hammer one request for a fixed time (`light_http`), and a race started
+at one instant."""
 
 import os
 import random
@@ -10,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import light_http
 import requests
 from booking import free_port, percentile  # noqa: F401  (re-exported for the two sides)
 
@@ -117,7 +119,7 @@ def run_phase(clients: int, seconds: float, request_once, headers: dict | None =
 
     def client(n: int):
         rng = random.Random(n)
-        session = requests.Session()
+        session = light_http.Session()
         session.headers.update(headers or {})
         mine, errors, counts = [], 0, {}
         while time.perf_counter() < deadline:
@@ -126,7 +128,7 @@ def run_phase(clients: int, seconds: float, request_once, headers: dict | None =
                 ok, status = request_once(session, n, rng)
             except Exhausted:
                 break
-            except requests.RequestException as exc:
+            except light_http.ERRORS as exc:
                 ok, status = False, type(exc).__name__
             mine.append(time.perf_counter() - began)
             errors += not ok
@@ -155,7 +157,7 @@ def race(clients: int, request_once, headers: dict | None = None) -> Phase:
     result = Phase(0.0)
     sessions = []
     for _ in range(clients):
-        session = requests.Session()
+        session = light_http.Session()
         session.headers.update(headers or {})
         sessions.append(session)
     wins = []
@@ -166,7 +168,7 @@ def race(clients: int, request_once, headers: dict | None = None) -> Phase:
         began = time.perf_counter()
         try:
             ok, status = request_once(sessions[n], n, random.Random(n))
-        except requests.RequestException as exc:
+        except light_http.ERRORS as exc:
             ok, status = False, type(exc).__name__
         took = time.perf_counter() - began
         with lock:
