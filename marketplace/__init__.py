@@ -44,7 +44,7 @@ def create_app(config=None) -> Flask:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(resource_dir("translations")))
 
     from . import date_formats, edge, http, i18n, models  # noqa: F401  (models register tables)
-    from .database import configure_engine_events, engine_options
+    from .database import IDLE_PING_SECONDS, configure_engine_events, engine_options
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         str(app.config.get("SQLALCHEMY_DATABASE_URI") or ""),
@@ -66,7 +66,9 @@ def create_app(config=None) -> Flask:
     limiter.init_app(app)
 
     with app.app_context():
-        configure_engine_events(db.engine, app.config.get("DATABASE_IDLE_PING_SECONDS", 5.0))
+        configure_engine_events(
+            db.engine, app.config.get("DATABASE_IDLE_PING_SECONDS", IDLE_PING_SECONDS)
+        )
 
     http.init_app(app)
     edge.init_app(app)  # before the blueprints: their `<int:...>` routes use its converter

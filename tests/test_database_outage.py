@@ -102,21 +102,28 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def outage_app(postgres, tmp_path):
-    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
-    settings.update(
+def _app_on(postgres, tmp_path, **settings):
+    """The test configuration on the throwaway server, tables made; each request in a context."""
+    config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    config.update(
         ENV_NAME="test",
         SQLALCHEMY_DATABASE_URI=postgres.url,
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
         MAIL_OUTBOX=str(tmp_path / "outbox"),
-        BANK_WEBHOOK_TOKEN=BANK_TOKEN,
+        **settings,
     )
-    app = create_app(settings)
+    app = create_app(config)
     app.instance_path = str(tmp_path / "instance")
     app.test_client_class = FreshContextClient
     with app.app_context():
         db.create_all()
+    return app
+
+
+@pytest.fixture
+def outage_app(postgres, tmp_path):
+    app = _app_on(postgres, tmp_path, BANK_WEBHOOK_TOKEN=BANK_TOKEN)
+    with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -203,19 +210,7 @@ def test_an_outage_answers_503_and_the_app_recovers_without_a_restart(outage_app
 @pytest.fixture
 def restart_app(postgres, tmp_path):
     """An app whose pool pings every connection that sat idle at all (the default waits 5 s)."""
-    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
-    settings.update(
-        ENV_NAME="test",
-        SQLALCHEMY_DATABASE_URI=postgres.url,
-        UPLOAD_FOLDER=str(tmp_path / "uploads"),
-        MAIL_OUTBOX=str(tmp_path / "outbox"),
-        DATABASE_IDLE_PING_SECONDS=0,
-    )
-    app = create_app(settings)
-    app.instance_path = str(tmp_path / "instance")
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        db.create_all()
+    app = _app_on(postgres, tmp_path, DATABASE_IDLE_PING_SECONDS=0)
     yield app
     with app.app_context():
         db.engine.dispose()

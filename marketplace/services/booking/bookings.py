@@ -81,7 +81,9 @@ def place_booking(
             return existing, False
     for _attempt in range(REFERENCE_TRIES - 1):
         try:
-            return _place(items, contact, guests, tourist, locale, special_requests, idempotency, now)
+            return _place(
+                items, contact, guests, tourist, locale, special_requests, idempotency, now
+            )
         except ReferenceTaken:
             pass  # rolled back, nothing written: lock, check and write again with a new one
     return _place(items, contact, guests, tourist, locale, special_requests, idempotency, now)

@@ -73,13 +73,7 @@ def locked_booking(booking_id: int) -> Booking:
 
 def locked_booking_of_ticket(ticket_id: int) -> Booking:
     """`locked_booking` for the booking a ticket admits to (one query). Raises NotFound."""
-    booking_id = (
-        select(BookingItem.booking_id)
-        .join(Ticket, Ticket.booking_item_id == BookingItem.id)
-        .where(Ticket.id == ticket_id)
-        .scalar_subquery()
-    )
-    return _lock_one(Booking.id == booking_id)
+    return _lock_one(Booking.id == _booking_id_of_ticket(ticket_id))
 
 
 def lock_booking_of_unadmitted_ticket(ticket_id: int, secret: str) -> bool:
@@ -90,33 +84,37 @@ def lock_booking_of_unadmitted_ticket(ticket_id: int, secret: str) -> bool:
     on afterwards. A ticket already checked in (a repeat scan, which writes nothing to the
     booking) or a stale secret takes no lock.
     """
-    begin_write()
-    db.session.flush()
-    _expire_aggregates()
-    booking_id = (
+    not_admitted = ~select(CheckIn.id).where(CheckIn.ticket_id == Ticket.id).exists()
+    booking_id = _booking_id_of_ticket(ticket_id, Ticket.secret == secret, not_admitted)
+    return (
+        db.session.scalar(_locking(select(Booking.id).where(Booking.id == booking_id))) is not None
+    )
+
+
+def _booking_id_of_ticket(ticket_id: int, *conditions):
+    return (
         select(BookingItem.booking_id)
         .join(Ticket, Ticket.booking_item_id == BookingItem.id)
-        .outerjoin(CheckIn, CheckIn.ticket_id == Ticket.id)
-        .where(Ticket.id == ticket_id, Ticket.secret == secret, CheckIn.id.is_(None))
+        .where(Ticket.id == ticket_id, *conditions)
         .scalar_subquery()
     )
-    query = select(Booking.id).where(Booking.id == booking_id)
-    if not is_sqlite():
-        query = query.with_for_update(of=Booking)
-    return db.session.scalar(query) is not None
 
 
 def _lock_one(condition) -> Booking:
-    begin_write()
-    db.session.flush()
-    _expire_aggregates()
     query = select(Booking).where(condition).execution_options(populate_existing=True)
-    if not is_sqlite():
-        query = query.with_for_update(of=Booking)
-    booking = db.session.scalar(query)
+    booking = db.session.scalar(_locking(query))
     if booking is None:
         raise NotFound(_("No booking with this reference."), "not_found")
     return booking
+
+
+def _locking(query):
+    """`query` (of bookings) made to take their row locks, once the session is ready for it:
+    SQLite's write lock taken, pending changes flushed, what was read of bookings forgotten."""
+    begin_write()
+    db.session.flush()
+    _expire_aggregates()
+    return query if is_sqlite() else query.with_for_update(of=Booking)
 
 
 def _expire_aggregates() -> None:
