@@ -95,6 +95,19 @@ def begin_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session has loaded, for a caller that goes on using
+    objects it has just read or written and knows to be current. Any later change to a booking
+    still locks and re-reads it (`services.shared.locks`)."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
 def ping() -> bool:
     db.session.execute(text("SELECT 1"))
     return True

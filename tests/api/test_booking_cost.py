@@ -15,11 +15,12 @@ from tests.factories import (
     stay_item,
 )
 
-#: one stay or one tour with a guest: the token, what is booked, the owner's open holds (their
-#: two locks on PostgreSQL), the inventory lock, what is free (claims and blocked nights in one
-#: statement), the prices, and one INSERT per table (booking, items, nights, guests, audit,
-#: outbox); the reference is not looked up first (its UNIQUE constraint refuses a clash)
-MAX_STATEMENTS = 14
+#: one stay or one tour with a guest: the token, what is booked (locked by the statement that
+#: reads it), the owner's open holds (their two locks on PostgreSQL), what is free (claims and
+#: blocked nights in one statement), the prices, and one INSERT per table (booking, items,
+#: nights, guests, audit, outbox); the reference is not looked up first (its UNIQUE constraint
+#: refuses a clash). SQLite adds its BEGIN IMMEDIATE and writes the three nights one by one.
+MAX_STATEMENTS = {"postgresql": 13, "sqlite": 14}
 
 
 def _body(item) -> dict:
@@ -57,7 +58,7 @@ def test_one_booking_sends_few_statements(client, quiet_queue, kind):
     client.post("/api/v1/bookings", json=_body(item), headers=headers)  # the token's first use
     response, seen = _statements(client, _body(item), headers)
     assert response.status_code == 201, response.json
-    assert len(seen) <= MAX_STATEMENTS, "\n".join(seen)
+    assert len(seen) <= MAX_STATEMENTS[db.engine.dialect.name], "\n".join(seen)
 
 
 @pytest.mark.parametrize("kind", ["stay", "tour"])

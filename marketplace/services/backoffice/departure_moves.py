@@ -36,7 +36,7 @@ from ...models import (
     MoveOfferStatus,
 )
 from ...models.states import Outcome, judge
-from ..booking import booking_events, bookings, tickets
+from ..booking import booking_events, tickets
 from ..catalogue import availability, booking_rules
 from ..payments import cancellations
 from ..shared import audit, locks, outbox
@@ -251,7 +251,7 @@ def accept_move(booking: Booking, departure_id, actor=None, now: datetime | None
             raise _lapse_stale(offer, now)
         if not departure_id or departure_id not in (offer.alternative_ids or []):
             raise NotFound(_("This departure was not offered to you."), "not_found", "departure_id")
-        bookings.lock_inventory(departure_ids=[departure_id])
+        locks.lock_inventory(departure_ids=[departure_id])
         departure = db.session.get(Departure, departure_id, populate_existing=True)
         if departure is None or not booking_rules.departure_open(departure, now):
             raise _sold_out()

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ...clock import to_business_time, utcnow
-from ...database import begin_write
+from ...database import begin_write, commit_keeping_loaded
 from ...extensions import db
 from ...models import (
     Booking,
@@ -32,7 +32,7 @@ from ...models import (
 from ..catalogue import availability, pricing
 from ..shared import audit, outbox
 from ..shared.errors import Conflict, NotFound, ServiceError
-from ..shared.locks import lock_inventory
+from ..shared.locks import locking_inventory
 from ..shared.references import new_reference, reference_taken
 from . import booking_events, booking_requests
 from .booking_requests import Contact, GuestDetails, StayRequest, TourRequest
@@ -100,26 +100,11 @@ def _place(items, contact, guests, tourist, locale, special_requests, idempotenc
 
 
 def _place_locked(items, contact, guests, tourist, locale, special_requests, idempotency, now):
-    room_types, departures = load_targets(items, now)
-
     begin_write()
+    # read under the lock (a closure may have cancelled a departure a moment ago), and locked
+    # by the same statement that loads them
+    room_types, departures = load_targets(items, now, lock=True)
     _check_open_holds(contact.email, tourist, now)
-    lock_inventory(room_types, departures)
-    if departures:
-        # re-read under the lock: a closure may have cancelled a departure a moment ago
-        refreshed = db.session.scalars(
-            select(Departure)
-            .where(Departure.id.in_(departures))
-            .options(*_with_listing(Departure.listing))
-            .execution_options(populate_existing=True)
-        ).unique()
-        for departure in refreshed:
-            index = next(
-                i
-                for i, r in enumerate(items)
-                if isinstance(r, TourRequest) and r.departure_id == departure.id
-            )
-            booking_requests.check_departure_open(departure, index, now)
     if idempotency and (existing := find_by_idempotency(*idempotency)):
         # a double click that waited for the lock: the first request made the booking
         db.session.rollback()
@@ -176,7 +161,9 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
     )
     booking_events.announce(booking, "received")
     try:
-        _commit_keeping_state()
+        # the answer is built from the booking just written: reading it back (booking, items,
+        # listings, texts, room types) would only return what was written
+        commit_keeping_loaded()
     except IntegrityError:
         # the same idempotency key won a race in another request: answer with its booking
         db.session.rollback()
@@ -185,19 +172,6 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
         raise
     outbox.kick()
     return booking, True
-
-
-def _commit_keeping_state() -> None:
-    """Commit without expiring what the session holds: the caller answers with the booking just
-    written, and reading it back (booking, items, listings, texts, room types) would only return
-    what was written. Any later change still locks and re-reads (`locks.locked_booking`)."""
-    session = db.session()
-    expire = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
 
 
 def _with_listing(relationship) -> tuple:
@@ -249,23 +223,27 @@ def _check_open_holds(email: str, tourist, now: datetime) -> None:
         )
 
 
-def _by_id(model, ids: list[int]) -> dict:
-    """Rows of `model` (a RoomType or Departure) by id, each with its listing loaded."""
+def _by_id(model, ids: list[int], lock: bool) -> dict:
+    """Rows of `model` (a RoomType or Departure) by id, each with its listing loaded; locked
+    as placing a booking locks inventory when `lock`."""
     if not ids:
         return {}
     query = select(model).where(model.id.in_(ids)).options(*_with_listing(model.listing))
+    if lock:
+        query = locking_inventory(query)
     return {row.id: row for row in db.session.scalars(query).unique()}
 
 
-def load_targets(items, now):
+def load_targets(items, now, *, lock: bool = False):
     """The room types and departures asked for, each checked for sale (also the form's preview).
+    With `lock` (after begin_write), the rows are locked as `locks.lock_inventory` locks them.
 
     Raises NotFound naming the item's field, or ServiceError for capacity, nights, a past date.
     """
     room_type_ids = [i.room_type_id for i in items if isinstance(i, StayRequest)]
     departure_ids = [i.departure_id for i in items if isinstance(i, TourRequest)]
-    room_types = _by_id(RoomType, room_type_ids)
-    departures = _by_id(Departure, departure_ids)
+    room_types = _by_id(RoomType, room_type_ids, lock)  # room types first: the locking order
+    departures = _by_id(Departure, departure_ids, lock)
     for index, request in enumerate(items):
         if isinstance(request, StayRequest):
             room_type = room_types.get(request.room_type_id)

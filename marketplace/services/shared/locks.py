@@ -126,15 +126,23 @@ def _expire_aggregates() -> None:
 
 
 def lock_inventory(room_type_ids=(), departure_ids=()) -> None:
-    """Lock rooms and seats as placing a booking does (after begin_write), in id order so two
-    writers never wait on each other; then count them. SQLite: begin_write() already serialises."""
+    """Lock rooms and seats as placing a booking does (after begin_write), room types before
+    departures, each in id order, so two writers never wait on each other; then count them.
+    SQLite: begin_write() already serialises."""
     if is_sqlite():
         return
-    for model, ids in ((RoomType, sorted(room_type_ids)), (Departure, sorted(departure_ids))):
+    for model, ids in ((RoomType, room_type_ids), (Departure, departure_ids)):
         if ids:
-            db.session.execute(
-                select(model.id).where(model.id.in_(ids)).order_by(model.id).with_for_update()
-            ).all()
+            db.session.execute(locking_inventory(select(model.id).where(model.id.in_(ids)))).all()
+
+
+def locking_inventory(query):
+    """`query` (of room types or of departures, after begin_write) made to lock the rows it
+    reads, in `lock_inventory`'s order, and to read them as they are now: a caller that loads
+    what it is about to hold needs no second statement to lock it."""
+    model = query.column_descriptions[0]["entity"]
+    query = query.order_by(model.id).execution_options(populate_existing=True)
+    return query if is_sqlite() else query.with_for_update(of=model)
 
 
 def lock(booking: Booking) -> Booking:
