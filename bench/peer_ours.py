@@ -22,7 +22,7 @@ class Ours:
     name = "ours"
     health_path = "/healthz"
 
-    def __init__(self, workdir: Path, workers: int):
+    def __init__(self, workdir: Path, workers: int, *, serve: bool = True):
         self.workdir = workdir
         self.database = create_database("bench_peer_ours")
         url = f"{PG_URL}/{self.database}"
@@ -47,15 +47,16 @@ class Ours:
         self.server = None
         self.app = None
         try:
-            self._start(url, outbox, signing_key, workers)
+            self._start(url, outbox, signing_key, workers, serve)
         except BaseException:
             self.close()
             raise
-        self.base = self.server.base
+        # without a server (`serve=False`), requests go through `self.app`'s test client
+        self.base = self.server.base if self.server is not None else ""
         self.tourist = {"Authorization": f"Bearer {self.catalogue['token']}"}
         self.scanner = {"Authorization": f"Bearer {self.catalogue['host_token']}"}
 
-    def _start(self, url: str, outbox: str, signing_key: str, workers: int) -> None:
+    def _start(self, url: str, outbox: str, signing_key: str, workers: int, serve: bool) -> None:
         from marketplace import create_app
 
         self.app = create_app(
@@ -71,6 +72,8 @@ class Ours:
             }
         )
         self.catalogue = self._seed()
+        if not serve:
+            return
         self.server = Server(
             [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "wsgi:app"],
             cwd=ROOT,
@@ -167,9 +170,10 @@ class Ours:
 
     # --- preparation ----------------------------------------------------------------------
 
-    def make_tickets(self, count: int, clients: int) -> list[str]:
+    def make_tickets(self, count: int, clients: int, run=in_parallel) -> list[str]:
         """Book stays from today through the API (10 rooms, 10 tickets a booking), ask to pay at
-        arrival through the API, let the host accept in-process; returns the ticket secrets."""
+        arrival through the API, let the host accept in-process; returns the ticket secrets.
+        `run(clients, jobs, work)` calls `work(session, job)` for each job (default: threads)."""
         today = self.catalogue["today"]
         body = {
             "items": [
@@ -209,7 +213,7 @@ class Ours:
                 raise RuntimeError(f"pay at arrival failed: {paid.status_code} {paid.text[:300]}")
             return reference
 
-        references = in_parallel(clients, list(range(-(-count // ROOM_TYPES))), buy)
+        references = run(clients, list(range(-(-count // ROOM_TYPES))), buy)
         return self._accept(references)[:count]
 
     def _accept(self, references: list[str]) -> list[str]:
