@@ -50,11 +50,6 @@ class Answer:
         return self._response.get_json()
 
 
-def sequentially(_clients, jobs, work):
-    session = InProcess(sequentially.app)
-    return [work(session, job) for job in jobs]
-
-
 def count(ours: Ours, name: str, request, n: int, top: int) -> dict:
     from sqlalchemy import event
 
@@ -93,10 +88,13 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="peer-calls-"))
     ours = Ours(workdir, workers=0, serve=False)
     try:
-        sequentially.app = ours.app
         session = InProcess(ours.app)
         rng = random.Random(1)
-        secrets = ours.make_tickets(2 * (n + WARM_UP), 1, run=sequentially)
+
+        def one_by_one(_clients, jobs, work):
+            return [work(session, job) for job in jobs]
+
+        secrets = ours.make_tickets(2 * (n + WARM_UP), 1, run=one_by_one)
         first = iter(secrets[: n + WARM_UP])
         checked_in = secrets[n + WARM_UP :]
 

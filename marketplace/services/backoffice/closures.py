@@ -143,13 +143,8 @@ def _cancel_departures(ids, actor, reason: str, now: datetime) -> list[int]:
 def _locked_departures(ids) -> list[Departure]:
     """Lock these departures as placing a booking does and re-read them (no commit)."""
     begin_write()
-    locks.lock_inventory(departure_ids=ids)
-    return db.session.scalars(
-        select(Departure)
-        .where(Departure.id.in_(list(ids) or [-1]))
-        .order_by(Departure.id)
-        .execution_options(populate_existing=True)
-    ).all()
+    query = select(Departure).where(Departure.id.in_(list(ids)))
+    return db.session.scalars(locks.locking_inventory(query)).all()
 
 
 def _bookings_on(departure_ids: list[int]) -> list[int]:

@@ -251,8 +251,9 @@ def accept_move(booking: Booking, departure_id, actor=None, now: datetime | None
             raise _lapse_stale(offer, now)
         if not departure_id or departure_id not in (offer.alternative_ids or []):
             raise NotFound(_("This departure was not offered to you."), "not_found", "departure_id")
-        locks.lock_inventory(departure_ids=[departure_id])
-        departure = db.session.get(Departure, departure_id, populate_existing=True)
+        departure = db.session.scalar(
+            locks.locking_inventory(select(Departure).where(Departure.id == departure_id))
+        )
         if departure is None or not booking_rules.departure_open(departure, now):
             raise _sold_out()
         if availability.seats_left([departure], now)[departure.id] < item.quantity:

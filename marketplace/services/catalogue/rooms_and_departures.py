@@ -273,8 +273,9 @@ def update_departure(
     at, capacity = change.time, change.capacity
     try:
         begin_write()
-        locks.lock_inventory(departure_ids=[departure.id])
-        departure = db.session.get(Departure, departure.id, populate_existing=True)
+        departure = db.session.scalar(
+            locks.locking_inventory(select(Departure).where(Departure.id == departure.id))
+        )
         if departure.status != DepartureStatus.SCHEDULED:
             raise ServiceError(
                 _("This departure is cancelled; it can no longer be changed."),
