@@ -1,9 +1,11 @@
 """Engine settings per database, and the write lock that keeps capacity exact on both."""
 
 import time
+from functools import cache
 
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
 
 from .extensions import db
 
@@ -106,6 +108,45 @@ def commit_keeping_loaded() -> None:
         session.commit()
     finally:
         session.expire_on_commit = expire
+
+
+#: called as `observer(session, [(model, row), ...])` for the rows `insert_rows` writes (the
+#: metrics count them at commit, as they count the rows a flush inserts)
+INSERT_OBSERVERS: list = []
+
+
+def insert_rows(model, rows: list[dict], *, loaded: bool = False) -> list:
+    """INSERT `rows` (column values; defaults filled in) of `model` in the session's
+    transaction by one statement, not through the unit of work: for rows that are written once
+    and never changed in the same transaction, that costs about half as much per row. Nothing
+    pending is flushed first.
+
+    With `loaded`, returns the rows as persistent objects of `model` in the session, every
+    column read back by RETURNING (ids, defaults), in the order of `rows`; otherwise [].
+    """
+    session = db.session()
+    table = model.__table__
+    if not loaded:
+        session.connection().execute(table.insert(), rows)
+        written = rows
+        objects = []
+    else:
+        statement = table.insert().returning(*table.c, sort_by_parameter_order=True)
+        written = session.connection().execute(statement, rows).mappings().all()
+        names = _attribute_names(model)
+        objects = [model(**{names[key]: value for key, value in row.items()}) for row in written]
+        for instance in objects:
+            make_transient_to_detached(instance)  # as if loaded: attached without an INSERT
+            session.add(instance)
+    for observer in INSERT_OBSERVERS:
+        observer(session, [(model, row) for row in written])
+    return objects
+
+
+@cache
+def _attribute_names(model) -> dict[str, str]:
+    """Column name -> attribute name, for building an object of `model` from a row."""
+    return {column.key: attribute for attribute, column in model.__mapper__.columns.items()}
 
 
 def ping() -> bool:

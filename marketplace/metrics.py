@@ -7,7 +7,7 @@ writes every process's values to files there and `/metrics` adds them up
 (development, tests).
 
 Business events are counted where they can be observed without touching the services: when a
-database transaction commits, the rows it inserted say what happened (a new Booking: a booking
+database transaction commits, the rows it inserted (by a flush or by `database.insert_rows`) say what happened (a new Booking: a booking
 placed; an audit row moving a payment to succeeded: a payment settled; a Scan: a scan with its
 result). A rolled-back transaction counts nothing.
 
@@ -35,6 +35,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from .database import INSERT_OBSERVERS
+
 log = logging.getLogger(__name__)
 
 REQUESTS = Counter(
@@ -59,28 +61,29 @@ SCANS = Counter(
 _PENDING = "marketplace.metrics.pending"
 
 
-def _observed(session, instances) -> None:
+def _observed(session, rows) -> None:
+    """Tally what committing would count: `rows` are (mapped class, column values) pairs."""
     from .models import AuditEntry, Booking, Payment, Scan
 
     tally = session.info.setdefault(_PENDING, Tally())
-    for obj in instances:
-        if isinstance(obj, Booking):
+    for kind, row in rows:
+        if kind is Booking:
             tally[("booking",)] += 1
-        elif isinstance(obj, Scan):
-            tally[("scan", obj.result or "", "true" if obj.offline else "false")] += 1
+        elif kind is Scan:
+            tally[("scan", row.get("result") or "", "true" if row.get("offline") else "false")] += 1
         elif (
-            isinstance(obj, AuditEntry)
-            and obj.subject_type == "payment"
-            and obj.action == "status"
-            and obj.to_state == "succeeded"
+            kind is AuditEntry
+            and row.get("subject_type") == "payment"
+            and row.get("action") == "status"
+            and row.get("to_state") == "succeeded"
         ):
-            payment = session.identity_map.get(identity_key(Payment, obj.subject_id))
+            payment = session.identity_map.get(identity_key(Payment, row.get("subject_id")))
             tally[("payment", getattr(payment, "method", "") or "")] += 1
 
 
 def _after_flush(session, flush_context) -> None:
     if session.new:
-        _observed(session, list(session.new))
+        _observed(session, [(type(obj), vars(obj)) for obj in session.new])
 
 
 def _after_commit(session) -> None:
@@ -103,6 +106,7 @@ def _after_rollback(session) -> None:
 def _listen_once() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+        INSERT_OBSERVERS.append(_observed)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
 

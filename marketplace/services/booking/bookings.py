@@ -7,10 +7,11 @@ change of a booking's status goes through `booking_lifecycle.transition`.
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import bindparam, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -19,11 +20,8 @@ from ...database import begin_write, commit_keeping_loaded
 from ...extensions import db
 from ...models import (
     Booking,
-    BookingItem,
-    BookingNight,
     BookingStatus,
     Departure,
-    Guest,
     IdempotencyKey,
     Listing,
     ListingStatus,
@@ -34,7 +32,7 @@ from ..shared import audit, outbox
 from ..shared.errors import Conflict, NotFound, ServiceError
 from ..shared.locks import locking_inventory
 from ..shared.references import new_reference, reference_taken
-from . import booking_events, booking_requests
+from . import booking_events, booking_requests, booking_rows
 from .booking_requests import Contact, GuestDetails, StayRequest, TourRequest
 
 #: a reference is drawn from 31**6 codes per community: a clash is rare, three in a row absurd
@@ -113,54 +111,37 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
 
     hold_until = now + timedelta(minutes=current_app.config["HOLD_MINUTES"])
     first_listing = _listing_of(items[0], room_types, departures)
-    booking = Booking(
-        reference=new_reference(first_listing.community.reference_prefix),
-        community_id=first_listing.community_id,
-        tourist_id=getattr(tourist, "id", None),
-        contact_name=contact.name,
-        contact_email=contact.email,
-        contact_phone=contact.phone,
-        locale=locale,
-        status=BookingStatus.PENDING_PAYMENT,
-        hold_expires_at=hold_until,
-        special_requests=(special_requests or "")[:2000],
-        total=0,
+    rules = pricing.rules_by_listing(
+        room_types[r.room_type_id].listing_id for r in items if isinstance(r, StayRequest)
     )
-    # built whole before it is written: one INSERT each, no half-made booking flushed by a query
-    with db.session.no_autoflush:
-        rules = pricing.rules_by_listing(
-            room_types[r.room_type_id].listing_id for r in items if isinstance(r, StayRequest)
-        )
-        for request in items:
-            booking.items.append(_make_item(request, room_types, departures, hold_until, rules))
-        booking.total = sum(item.subtotal for item in booking.items)
-        for guest in guests:
-            booking.guests.append(
-                Guest(
-                    full_name=guest.full_name,
-                    nationality=guest.nationality,
-                    date_of_birth=guest.date_of_birth,
-                    passport_number=guest.passport_number,
-                    sex=guest.sex,
-                )
-            )
-    db.session.add(booking)
+    new_items = [_new_item(request, room_types, departures, hold_until, rules) for request in items]
+    values = {
+        "reference": new_reference(first_listing.community.reference_prefix),
+        "community_id": first_listing.community_id,
+        "tourist_id": getattr(tourist, "id", None),
+        "contact_name": contact.name,
+        "contact_email": contact.email,
+        "contact_phone": contact.phone,
+        "locale": locale,
+        "status": BookingStatus.PENDING_PAYMENT,
+        "hold_expires_at": hold_until,
+        "special_requests": (special_requests or "")[:2000],
+        "total": sum(item.values["subtotal"] for item in new_items),
+    }
     try:
-        db.session.flush()  # the booking's id, for the key, the audit entry and the outbox message
+        booking = booking_rows.write(values, new_items, [_guest_row(guest) for guest in guests])
     except IntegrityError as error:
         db.session.rollback()
         if reference_taken(error):
             raise ReferenceTaken from error
         raise
-    if idempotency:
-        db.session.add(
-            IdempotencyKey(scope=idempotency[0], key=idempotency[1], booking_id=booking.id)
-        )
-    audit.record(
-        booking, "placed", actor=tourist, to_state=booking.status, data={"total": booking.total}
-    )
-    booking_events.announce(booking, "received")
     try:
+        if idempotency:
+            booking_rows.keep_idempotency_key(*idempotency, booking.id)
+        audit.record(
+            booking, "placed", actor=tourist, to_state=booking.status, data={"total": booking.total}
+        )
+        booking_events.announce(booking, "received")
         # the answer is built from the booking just written: reading it back (booking, items,
         # listings, texts, room types) would only return what was written
         commit_keeping_loaded()
@@ -228,10 +209,20 @@ def _by_id(model, ids: list[int], lock: bool) -> dict:
     as placing a booking locks inventory when `lock`."""
     if not ids:
         return {}
-    query = select(model).where(model.id.in_(ids)).options(*_with_listing(model.listing))
-    if lock:
-        query = locking_inventory(query)
-    return {row.id: row for row in db.session.scalars(query).unique()}
+    query = _targets_query(model, lock, db.engine.dialect.name)
+    return {row.id: row for row in db.session.scalars(query, {"ids": ids}).unique()}
+
+
+@cache
+def _targets_query(model, lock: bool, _dialect: str):
+    """`_by_id`'s statement, built once per kind (building costs as much as running it); the
+    dialect is part of the key, as the locking clause differs."""
+    query = (
+        select(model)
+        .where(model.id.in_(bindparam("ids", expanding=True)))
+        .options(*_with_listing(model.listing))
+    )
+    return locking_inventory(query) if lock else query
 
 
 def load_targets(items, now, *, lock: bool = False):
@@ -306,50 +297,62 @@ def _listing_of(request, room_types, departures) -> Listing:
     return departures[request.departure_id].listing
 
 
-def _make_item(request, room_types, departures, hold_until, rules) -> BookingItem:
+def _new_item(request, room_types, departures, hold_until, rules) -> booking_rows.NewItem:
     listing = _listing_of(request, room_types, departures)
+    values = {
+        "listing_id": listing.id,
+        "host_id": listing.host_id,
+        "claimed_until": hold_until,
+        "room_type_id": None,  # every row of one INSERT names the same columns
+        "departure_id": None,
+    }
     if isinstance(request, StayRequest):
         room_type = room_types[request.room_type_id]
         quote = pricing.quote_stay(
             room_type, request.check_in, request.check_out, request.rooms, rules[listing.id]
         )
-        item = BookingItem(
-            listing=listing,
-            host_id=listing.host_id,
-            room_type=room_type,
+        values.update(
+            room_type_id=room_type.id,
             check_in=request.check_in,
             check_out=request.check_out,
             quantity=request.rooms,
             guests=request.guests,
             price_lines=quote.lines,
             subtotal=quote.total,
-            claimed_until=hold_until,
         )
-        item.nights = [
-            BookingNight(
-                room_type_id=room_type.id,
-                night=night,
-                rooms=request.rooms,
-                claimed_until=hold_until,
-            )
+        nights = [
+            {
+                "room_type_id": room_type.id,
+                "night": night,
+                "rooms": request.rooms,
+                "claimed_until": hold_until,
+            }
             for night in pricing.nights(request.check_in, request.check_out)
         ]
-        return item
+        return booking_rows.NewItem(values, listing, room_type=room_type, nights=nights)
     departure = departures[request.departure_id]
     quote = pricing.quote_tour(departure, request.participants)
     day = to_business_time(departure.starts_at).date()
-    return BookingItem(
-        listing=listing,
-        host_id=listing.host_id,
-        departure=departure,
+    values.update(
+        departure_id=departure.id,
         check_in=day,
         check_out=day,
         quantity=request.participants,
         guests=request.participants,
         price_lines=quote.lines,
         subtotal=quote.total,
-        claimed_until=hold_until,
     )
+    return booking_rows.NewItem(values, listing, departure=departure)
+
+
+def _guest_row(guest: GuestDetails) -> dict:
+    return {
+        "full_name": guest.full_name,
+        "nationality": guest.nationality,
+        "date_of_birth": guest.date_of_birth,
+        "passport_number": guest.passport_number,
+        "sex": guest.sex,
+    }
 
 
 def get_by_reference(reference: str) -> Booking:

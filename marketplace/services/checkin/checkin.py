@@ -18,14 +18,16 @@ What the scanner downloads and the host prints (the guest manifest) is in `guest
 """
 
 from datetime import datetime
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...clock import business_today, utcnow
-from ...database import begin_write
+from ...database import begin_write, insert_rows
 from ...extensions import db
 from ...models import (
     Booking,
@@ -178,32 +180,38 @@ def _load(ticket_id: int, scanner: User, text: str) -> tuple[Ticket | None, bool
     listing and check-in (and who made it), as committed now, and whether `scanner` may check in
     guests of its community: one query. None when the scanned token is not the ticket's current
     secret (a reference typed by hand names it)."""
-    allowed = booking_access.scan_clause(scanner, Listing.community_id).label("allowed")
-    rows = (
-        db.session.execute(
-            select(Ticket, allowed)
-            .join(Ticket.item)
-            .join(BookingItem.booking)
-            .join(BookingItem.listing)
-            .outerjoin(Booking.payments)
-            .outerjoin(Ticket.checkin)
-            .outerjoin(CheckIn.by_user)
-            .where(Ticket.id == ticket_id)
-            .options(
-                contains_eager(Ticket.item)
-                .contains_eager(BookingItem.booking)
-                .contains_eager(Booking.payments),
-                contains_eager(Ticket.checkin).contains_eager(CheckIn.by_user).load_only(User.name),
-            )
-            .execution_options(populate_existing=True)
-        )
-        .unique()
-        .all()
-    )
+    query = _load_query(booking_access.scan_shape(scanner))
+    params = {"ticket_id": ticket_id, "scanner_id": getattr(scanner, "id", None)}
+    rows = db.session.execute(query, params).unique().all()
     row = rows[0] if rows else None
     if row is None or (not is_reference(text) and row[0].secret != text):
         return None, False
     return row[0], bool(row[1])
+
+
+@cache
+def _load_query(scan_shape: str):
+    """`_load`'s statement for scanners of one `scan_shape`, built once (every scan runs it)."""
+    allowed = booking_access.scan_clause(
+        scan_shape, Listing.community_id, bindparam("scanner_id")
+    ).label("allowed")
+    return (
+        select(Ticket, allowed)
+        .join(Ticket.item)
+        .join(BookingItem.booking)
+        .join(BookingItem.listing)
+        .outerjoin(Booking.payments)
+        .outerjoin(Ticket.checkin)
+        .outerjoin(CheckIn.by_user)
+        .where(Ticket.id == bindparam("ticket_id"))
+        .options(
+            contains_eager(Ticket.item)
+            .contains_eager(BookingItem.booking)
+            .contains_eager(Booking.payments),
+            contains_eager(Ticket.checkin).contains_eager(CheckIn.by_user).load_only(User.name),
+        )
+        .execution_options(populate_existing=True)
+    )
 
 
 def _find_by_reference(reference: str, scanner: User, listing_id: int | None):
@@ -265,15 +273,20 @@ def _already(ticket: Ticket, **flags) -> CheckinResult:
 
 def _admit(ticket: Ticket, scanner: User, scanned_at, device_id: str, now) -> CheckinResult:
     """Insert the one CheckIn row (the booking is locked: no other phone is admitting it)."""
-    db.session.add(
-        CheckIn(
-            ticket=ticket,
-            checked_in_at=scanned_at,
-            recorded_at=now,
-            by_user_id=scanner.id,
-            device_id=device_id,
-        )
+    (checkin,) = insert_rows(
+        CheckIn,
+        [
+            {
+                "ticket_id": ticket.id,
+                "checked_in_at": scanned_at,
+                "recorded_at": now,
+                "by_user_id": scanner.id,
+                "device_id": device_id,
+            }
+        ],
+        loaded=True,
     )
+    set_committed_value(ticket, "checkin", checkin)
     booking = ticket.item.booking
     if booking.status == BookingStatus.CONFIRMED:  # a second ticket of a booking checked in
         booking_lifecycle.transition(booking, BookingStatus.CHECKED_IN, actor=scanner, now=now)
@@ -317,16 +330,15 @@ def _reconcile(ticket: Ticket, scanner: User, scanned_at, device_id: str, now) -
 
 
 def _log(outcome: CheckinResult, scanner: User, scanned_at, device_id: str, offline: bool):
-    db.session.add(
-        Scan(
-            ticket_id=outcome.ticket.id if outcome.ticket is not None else None,
-            result=outcome.result,
-            scanned_at=scanned_at,
-            by_user_id=scanner.id,
-            device_id=device_id,
-            offline=offline,
-        )
-    )
+    row = {
+        "ticket_id": outcome.ticket.id if outcome.ticket is not None else None,
+        "result": outcome.result,
+        "scanned_at": scanned_at,
+        "by_user_id": scanner.id,
+        "device_id": device_id,
+        "offline": offline,
+    }
+    insert_rows(Scan, [row])
 
 
 def sync_scans(scans: list[dict], scanner: User, now: datetime | None = None) -> list:

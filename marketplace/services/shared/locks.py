@@ -19,8 +19,10 @@ webhook may come back to us during the call).
 lost a race fails with StaleDataError instead of silently overwriting the winner.
 """
 
+from functools import cache
+
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...database import begin_write, is_sqlite
 from ...extensions import db
@@ -84,11 +86,19 @@ def lock_booking_of_unadmitted_ticket(ticket_id: int, secret: str) -> bool:
     on afterwards. A ticket already checked in (a repeat scan, which writes nothing to the
     booking) or a stale secret takes no lock.
     """
+    _ready_to_lock()
+    query = _unadmitted_ticket_lock(db.engine.dialect.name)
+    return db.session.scalar(query, {"ticket_id": ticket_id, "secret": secret}) is not None
+
+
+@cache
+def _unadmitted_ticket_lock(dialect: str):
+    """`lock_booking_of_unadmitted_ticket`'s statement, built once (every first scan runs it)."""
     not_admitted = ~select(CheckIn.id).where(CheckIn.ticket_id == Ticket.id).exists()
-    booking_id = _booking_id_of_ticket(ticket_id, Ticket.secret == secret, not_admitted)
-    return (
-        db.session.scalar(_locking(select(Booking.id).where(Booking.id == booking_id))) is not None
+    booking_id = _booking_id_of_ticket(
+        bindparam("ticket_id"), Ticket.secret == bindparam("secret"), not_admitted
     )
+    return _for_update(select(Booking.id).where(Booking.id == booking_id), dialect)
 
 
 def _booking_id_of_ticket(ticket_id: int, *conditions):
@@ -109,12 +119,22 @@ def _lock_one(condition) -> Booking:
 
 
 def _locking(query):
-    """`query` (of bookings) made to take their row locks, once the session is ready for it:
-    SQLite's write lock taken, pending changes flushed, what was read of bookings forgotten."""
+    """`query` (of bookings) made to take their row locks, once the session is ready for it."""
+    _ready_to_lock()
+    return _for_update(query, db.engine.dialect.name)
+
+
+def _ready_to_lock() -> None:
+    """SQLite's write lock taken, pending changes flushed, what was read of bookings forgotten."""
     begin_write()
     db.session.flush()
     _expire_aggregates()
-    return query if is_sqlite() else query.with_for_update(of=Booking)
+
+
+def _for_update(query, dialect: str):
+    """`query` (of bookings) taking their row locks: FOR UPDATE OF booking on PostgreSQL; on
+    SQLite the write lock (begin_write) already serialises every writer."""
+    return query if dialect == "sqlite" else query.with_for_update(of=Booking)
 
 
 def _expire_aggregates() -> None:

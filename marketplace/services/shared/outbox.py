@@ -32,7 +32,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...clock import utcnow
-from ...database import begin_write
+from ...database import begin_write, insert_rows
 from ...extensions import db
 from ...models.outbox import OUTBOX_TRANSITIONS, OutboxMessage, OutboxStatus
 from ...models.states import Outcome, judge
@@ -74,9 +74,9 @@ def emit(topic: str, payload: dict, *, key: str | None = None) -> OutboxMessage:
     """
     if key is not None:
         return _emit_keyed(topic, payload, key)
-    message = OutboxMessage(topic=topic, payload=payload, next_attempt_at=utcnow())
-    db.session.add(message)
-    db.session.flush()
+    db.session.flush()  # what the caller wrote so far goes first, as the message follows it
+    row = {"topic": topic, "payload": payload, "next_attempt_at": utcnow()}
+    (message,) = insert_rows(OutboxMessage, [row], loaded=True)
     return message
 
 
