@@ -1,9 +1,10 @@
 """Engine settings per database, and the write lock that keeps capacity exact on both."""
 
 import time
-from functools import cache
+from contextlib import contextmanager
+from functools import cache, lru_cache
 
-from sqlalchemy import event, exc, text
+from sqlalchemy import bindparam, event, exc, select, text, union_all
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -114,6 +115,33 @@ def commit_keeping_loaded() -> None:
 #: metrics count them at commit, as they count the rows a flush inserts)
 INSERT_OBSERVERS: list = []
 
+_WAITING = "marketplace.database.waiting_inserts"
+#: rows sent in one statement at most (a row each in its WITH clause); more go table by table
+MOST_TOGETHER = 50
+
+
+@contextmanager
+def inserts_sent_together():
+    """Within it, on PostgreSQL, an `insert_rows` without `loaded` waits and leaves with the next
+    one that is loaded, or at the end: one statement and one round trip for all of them (the
+    waiting ones as INSERTs in its WITH clause; the rows of one table keep their order). For
+    rows that nothing in the same transaction reads before then; a failure (a constraint) is
+    raised where they leave, and refuses them all. SQLite runs each at once: it has no round
+    trips to save and no INSERT inside WITH.
+    """
+    session = db.session()
+    if is_sqlite() or _WAITING in session.info:
+        yield
+        return
+    session.info[_WAITING] = []
+    try:
+        yield
+        if waiting := session.info[_WAITING]:
+            last_model, last_rows = waiting.pop()
+            _send(session, last_model, last_rows, False, waiting)
+    finally:
+        session.info.pop(_WAITING, None)  # after a failure the caller rolls back: nothing left
+
 
 def insert_rows(model, rows: list[dict], *, loaded: bool = False) -> list:
     """INSERT `rows` (column values; defaults filled in) of `model` in the session's
@@ -123,24 +151,119 @@ def insert_rows(model, rows: list[dict], *, loaded: bool = False) -> list:
 
     With `loaded`, returns the rows as persistent objects of `model` in the session, every
     column read back by RETURNING (ids, defaults), in the order of `rows`; otherwise [].
+    Inside `inserts_sent_together`, rows not `loaded` wait (see there).
     """
     session = db.session()
+    waiting = session.info.get(_WAITING)
+    if waiting is not None and not loaded:
+        waiting.append((model, rows))
+        return []
+    return _send(session, model, rows, loaded, waiting or [])
+
+
+def _send(session, model, rows: list[dict], loaded: bool, waiting: list) -> list:
+    """`rows` in one statement with the `waiting` ones, unless too many or RETURNING more than
+    one row (RETURNING of an INSERT from a SELECT promises no order): then the waiting ones go
+    first."""
+    if waiting and (loaded and len(rows) > 1 or _count(waiting) + len(rows) > MOST_TOGETHER):
+        for other, other_rows in waiting:
+            _execute(session, other, other_rows, False, [])
+        waiting.clear()
+    return _execute(session, model, rows, loaded, waiting)
+
+
+def _count(waiting: list) -> int:
+    return sum(len(rows) for _model, rows in waiting)
+
+
+def _execute(session, model, rows: list[dict], loaded: bool, waiting: list) -> list:
+    """One statement: `rows` of `model`, with the `waiting` (model, rows) ahead of it in its
+    WITH clause (then emptied); their observers told."""
     table = model.__table__
-    if not loaded:
-        session.connection().execute(table.insert(), rows)
-        written = rows
-        objects = []
+    if waiting:
+        groups = [
+            (m.__table__, _with_defaults(m.__table__, group_rows))
+            for m, group_rows in [*waiting, (model, rows)]
+        ]
+        shape = tuple((t, tuple(group_rows[0]), len(group_rows)) for t, group_rows in groups)
+        parameters = {
+            _name(number, index, key): value
+            for number, (_t, group_rows) in enumerate(groups)
+            for index, row in enumerate(group_rows)
+            for key, value in row.items()
+        }
+        result = session.connection().execute(_together(shape, loaded), parameters)
     else:
-        statement = table.insert().returning(*table.c, sort_by_parameter_order=True)
-        written = session.connection().execute(statement, rows).mappings().all()
+        statement = _returning(table) if loaded else table.insert()
+        result = session.connection().execute(statement, rows)
+    if loaded:
+        written = result.mappings().all()
         names = _attribute_names(model)
         objects = [model(**{names[key]: value for key, value in row.items()}) for row in written]
         for instance in objects:
             make_transient_to_detached(instance)  # as if loaded: attached without an INSERT
             session.add(instance)
+    else:
+        written = rows
+        objects = []
+    sent = [(other, row) for other, other_rows in waiting for row in other_rows]
+    sent += [(model, row) for row in written]
     for observer in INSERT_OBSERVERS:
-        observer(session, [(model, row) for row in written])
+        observer(session, sent)
+    waiting.clear()
     return objects
+
+
+@cache
+def _returning(table):
+    return table.insert().returning(*table.c, sort_by_parameter_order=True)
+
+
+@lru_cache(maxsize=128)
+def _together(shape: tuple, loaded: bool):
+    """The statement for `shape`, ((table, column keys, row count), ...): the last table's
+    INSERT with the others' in its WITH clause. Built once per shape with bound parameters, so
+    it is compiled once; each INSERT takes its rows from a SELECT of them in their order
+    (SQLAlchemy compiles a multi-row VALUES anew every time)."""
+    *ahead, (table, keys, count) = shape
+    statement = _rows_of(table, keys, count, len(ahead))
+    for number, (other, other_keys, other_count) in enumerate(ahead):
+        statement = statement.add_cte(
+            _rows_of(other, other_keys, other_count, number).cte(f"w{number}")
+        )
+    return statement.returning(*table.c) if loaded else statement
+
+
+def _rows_of(table, keys: tuple, count: int, number: int):
+    rows = [
+        select(*(bindparam(_name(number, index, key), type_=table.c[key].type) for key in keys))
+        for index in range(count)
+    ]
+    source = rows[0] if count == 1 else union_all(*rows)
+    # the defaults are in the rows already (_with_defaults)
+    return table.insert().from_select(list(keys), source, include_defaults=False)
+
+
+def _name(number: int, index: int, key: str) -> str:
+    return f"w{number}_{index}_{key}"
+
+
+def _with_defaults(table, rows: list[dict]) -> list[dict]:
+    """`rows` with the columns' Python-side defaults filled in: SQLAlchemy fills them for the
+    statement it executes, not for the INSERTs in its WITH clause."""
+    missing = [c for c in table.c if c.default is not None and any(c.key not in r for r in rows)]
+    if not missing:
+        return rows
+    complete = []
+    for row in rows:
+        row = dict(row)
+        for column in missing:
+            if column.key not in row and column.default.is_scalar:
+                row[column.key] = column.default.arg
+            elif column.key not in row and column.default.is_callable:
+                row[column.key] = column.default.arg(None)
+        complete.append(row)
+    return complete
 
 
 @cache

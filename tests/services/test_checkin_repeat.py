@@ -1,10 +1,8 @@
 """A repeat scan of a ticket already checked in only reads (without the booking's lock), and
 logs its scan; a first scan locks the booking."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from marketplace.database import is_sqlite
@@ -14,24 +12,14 @@ from marketplace.models.states import Outcome
 from marketplace.services.booking import tickets
 from marketplace.services.checkin import checkin, checkin_undo
 from tests.factories import make_community, make_listing, make_ticketed_booking, make_user
+from tests.sql_statements import statements
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
-@contextmanager
 def writes():
     """The INSERT/UPDATE/DELETE statements run inside the block (a list of SQL texts)."""
-    seen = []
-
-    def listener(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith(WRITES):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+    return statements(lambda statement: statement.lstrip().upper().startswith(WRITES))
 
 
 def setup_ticket():
@@ -70,21 +58,6 @@ def test_undo_answers_with_named_outcomes(app):
     checkin.perform_checkin(ticket.secret, guide)
     assert checkin_undo.undo_checkin(ticket.id, host) is Outcome.APPLIED
     assert checkin_undo.undo_checkin(ticket.id, host) is Outcome.ALREADY
-
-
-@contextmanager
-def statements():
-    """Every SQL statement run inside the block (a list of SQL texts)."""
-    seen = []
-
-    def listener(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def test_a_repeat_scan_reads_the_ticket_once(app):

@@ -38,6 +38,7 @@ def write(values: dict, items: list[NewItem], guests: list[dict]) -> Booking:
     """Insert the booking (its columns in `values`), its items, nights and guests; returns the
     booking, persistent in the session, with `items` and each item's listing, room type or
     departure and booking loaded. Raises IntegrityError as the INSERT does (a taken reference).
+    Nights and guests wait inside `database.inserts_sent_together`.
     """
     (booking,) = insert_rows(Booking, [values], loaded=True)
     written = insert_rows(
@@ -63,5 +64,6 @@ def write(values: dict, items: list[NewItem], guests: list[dict]) -> Booking:
 
 def keep_idempotency_key(scope: str, key: str, booking_id: int) -> None:
     """Remember which booking a client's retry key made. Raises IntegrityError when the key is
-    taken (on PostgreSQL after the transaction that took it commits)."""
+    taken (on PostgreSQL after the transaction that took it commits), where the row leaves
+    (`database.inserts_sent_together`)."""
     insert_rows(IdempotencyKey, [{"scope": scope, "key": key, "booking_id": booking_id}])

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ...clock import to_business_time, utcnow
-from ...database import begin_write, commit_keeping_loaded
+from ...database import begin_write, commit_keeping_loaded, inserts_sent_together
 from ...extensions import db
 from ...models import (
     Booking,
@@ -129,19 +129,20 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
         "total": sum(item.values["subtotal"] for item in new_items),
     }
     try:
-        booking = booking_rows.write(values, new_items, [_guest_row(guest) for guest in guests])
-    except IntegrityError as error:
-        db.session.rollback()
-        if reference_taken(error):
-            raise ReferenceTaken from error
-        raise
-    try:
-        if idempotency:
-            booking_rows.keep_idempotency_key(*idempotency, booking.id)
-        audit.record(
-            booking, "placed", actor=tourist, to_state=booking.status, data={"total": booking.total}
-        )
-        booking_events.announce(booking, "received")
+        # what follows the booking and its items (nights, guests, key, audit entry) leaves in
+        # one statement with the outbox message
+        with inserts_sent_together():
+            booking = _write(values, new_items, [_guest_row(guest) for guest in guests])
+            if idempotency:
+                booking_rows.keep_idempotency_key(*idempotency, booking.id)
+            audit.record(
+                booking,
+                "placed",
+                actor=tourist,
+                to_state=booking.status,
+                data={"total": booking.total},
+            )
+            booking_events.announce(booking, "received")
         # the answer is built from the booking just written: reading it back (booking, items,
         # listings, texts, room types) would only return what was written
         commit_keeping_loaded()
@@ -153,6 +154,17 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
         raise
     outbox.kick()
     return booking, True
+
+
+def _write(values: dict, items: list, guests: list[dict]) -> Booking:
+    """The booking's rows; raises ReferenceTaken (rolled back) when its reference is taken."""
+    try:
+        return booking_rows.write(values, items, guests)
+    except IntegrityError as error:
+        if not reference_taken(error):
+            raise
+        db.session.rollback()
+        raise ReferenceTaken from error
 
 
 def _with_listing(relationship) -> tuple:
