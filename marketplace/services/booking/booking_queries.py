@@ -110,7 +110,13 @@ def preview_item(request, index: int = 0, now: datetime | None = None) -> ItemPr
     room_types, departures = bookings.load_targets([request], now)
     if isinstance(request, booking_requests.StayRequest):
         room_type = room_types[request.room_type_id]
-        quote = pricing.quote_stay(room_type, request.check_in, request.check_out, request.rooms)
+        quote = pricing.quote_stay(
+            room_type,
+            request.check_in,
+            request.check_out,
+            request.rooms,
+            room_type.listing.price_rules,  # loaded with the room type
+        )
         free = availability.free_units([room_type], request.check_in, request.check_out, now)
         return ItemPreview(
             room_type.listing, room_type, None, quote, free[room_type.id], request.rooms

@@ -111,9 +111,10 @@ def _place_locked(items, contact, guests, tourist, locale, special_requests, ide
 
     hold_until = now + timedelta(minutes=current_app.config["HOLD_MINUTES"])
     first_listing = _listing_of(items[0], room_types, departures)
-    rules = pricing.rules_by_listing(
-        room_types[r.room_type_id].listing_id for r in items if isinstance(r, StayRequest)
-    )
+    # read with the room types, under their lock
+    rules = {
+        room_type.listing_id: room_type.listing.price_rules for room_type in room_types.values()
+    }
     new_items = [_new_item(request, room_types, departures, hold_until, rules) for request in items]
     values = {
         "reference": new_reference(first_listing.community.reference_prefix),
@@ -167,11 +168,13 @@ def _write(values: dict, items: list, guests: list[dict]) -> Booking:
         raise ReferenceTaken from error
 
 
-def _with_listing(relationship) -> tuple:
+def _with_listing(relationship, *, rules: bool) -> tuple:
     """Loader options: the listing of a room type or departure, with its community and texts,
-    in the same query (placing reads the community's prefix; the answer, the titles)."""
+    in the same query (placing reads the community's prefix; the answer, the titles); with
+    `rules`, its price rules too (a stay's price)."""
     listing = joinedload(relationship)
-    return (listing.joinedload(Listing.community), listing.joinedload(Listing.texts))
+    options = (listing.joinedload(Listing.community), listing.joinedload(Listing.texts))
+    return (*options, listing.joinedload(Listing.price_rules)) if rules else options
 
 
 def _check_open_holds(email: str, tourist, now: datetime) -> None:
@@ -232,7 +235,7 @@ def _targets_query(model, lock: bool, _dialect: str):
     query = (
         select(model)
         .where(model.id.in_(bindparam("ids", expanding=True)))
-        .options(*_with_listing(model.listing))
+        .options(*_with_listing(model.listing, rules=model is RoomType))
     )
     return locking_inventory(query) if lock else query
 
