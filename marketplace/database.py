@@ -1,4 +1,5 @@
-"""Engine settings per database, and the write lock that keeps capacity exact on both."""
+"""Engine settings per database, the write lock that keeps capacity exact on both, and
+`insert_rows`: rows written once by INSERT statements of their own, not the unit of work."""
 
 import time
 from contextlib import contextmanager
@@ -151,8 +152,10 @@ def insert_rows(model, rows: list[dict], *, loaded: bool = False) -> list:
 
     With `loaded`, returns the rows as persistent objects of `model` in the session, every
     column read back by RETURNING (ids, defaults), in the order of `rows`; otherwise [].
-    Inside `inserts_sent_together`, rows not `loaded` wait (see there).
+    Inside `inserts_sent_together`, rows not `loaded` wait (see there). No rows, no statement.
     """
+    if not rows:
+        return []  # an INSERT given no parameters would write one row of defaults
     session = db.session()
     waiting = session.info.get(_WAITING)
     if waiting is not None and not loaded:

@@ -7,9 +7,9 @@ writes every process's values to files there and `/metrics` adds them up
 (development, tests).
 
 Business events are counted where they can be observed without touching the services: when a
-database transaction commits, the rows it inserted (by a flush or by `database.insert_rows`) say what happened (a new Booking: a booking
-placed; an audit row moving a payment to succeeded: a payment settled; a Scan: a scan with its
-result). A rolled-back transaction counts nothing.
+database transaction commits, the rows it inserted (by a flush or by `database.insert_rows`)
+say what happened (a new Booking: a booking placed; an audit row moving a payment to succeeded:
+a payment settled; a Scan: a scan with its result). A rolled-back transaction counts nothing.
 
 The queue depth is read when Prometheus scrapes: outbox messages pending and parked, and the
 triggers waiting in the Huey queue.

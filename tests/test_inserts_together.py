@@ -96,3 +96,14 @@ def test_outside_it_each_insert_leaves_at_once(app):
         assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 1
     db.session.rollback()
     assert len(seen) == 2
+
+
+def test_no_rows_write_nothing(app):
+    with statements() as seen, inserts_sent_together():
+        assert insert_rows(AuditEntry, []) == []
+        insert_rows(AuditEntry, [_entry(1)])
+        assert insert_rows(Guest, []) == []
+    db.session.commit()
+
+    assert len(seen) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 1

@@ -49,10 +49,8 @@ def write(values: dict, items: list[NewItem], guests: list[dict]) -> Booking:
         for row, item in zip(written, items, strict=True)
         for night in item.nights
     ]
-    if nights:
-        insert_rows(BookingNight, nights)
-    if guests:
-        insert_rows(Guest, [{**guest, "booking_id": booking.id} for guest in guests])
+    insert_rows(BookingNight, nights)  # none for a tour
+    insert_rows(Guest, [{**guest, "booking_id": booking.id} for guest in guests])
     for row, item in zip(written, items, strict=True):
         set_committed_value(row, "booking", booking)
         set_committed_value(row, "listing", item.listing)
